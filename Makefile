@@ -1,0 +1,38 @@
+# `make demo` and `make test` work on a fresh machine with Python 3.11 and make: the first call
+# bootstraps .venv from requirements.lock (exact versions, compiled from pyproject.toml).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+WAREHOUSE := warehouse/scorecard.duckdb
+LANDING   := warehouse/landing
+
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export GX_ANALYTICS_ENABLED := false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
+
+.PHONY: demo test lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==0.13.8
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -rf $(LANDING)
+	$(BIN)/scorecard demo --out $(LANDING)
+	$(BIN)/scorecard run --period-end 2023-06-30 --backfill-from 2022-06-30 \
+		--landing $(LANDING) --warehouse $(WAREHOUSE) --demo-key
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Re-pin every transitive dependency after changing pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) $(LANDING) $(WAREHOUSE) $(WAREHOUSE).wal

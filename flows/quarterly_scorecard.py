@@ -1,0 +1,74 @@
+"""The quarterly run as a Prefect flow: extract -> load -> build -> check -> publish.
+
+Each task is one call into `scorecard.pipeline`; the logic lives there (and in `sql/`), so it can
+be tested without Prefect. Tasks take paths and plain values, never connections or frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import scorecard  # noqa: F401  (offline settings before Prefect is imported)
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from scorecard import pipeline
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract(landing: str, period_end: dt.date) -> list[dict]:
+    return pipeline.extract(Path(landing), period_end)
+
+
+@task(name="load", cache_policy=NO_CACHE)
+def load(warehouse: str, run_id: str, manifest: list[dict]) -> list[dict]:
+    return pipeline.load_extracts(Path(warehouse), run_id, manifest)
+
+
+@task(name="build", cache_policy=NO_CACHE)
+def build(warehouse: str, run_id: str, period_end: dt.date, demo_key: bool) -> list[str]:
+    return pipeline.build(Path(warehouse), run_id, period_end, demo_key)
+
+
+@task(name="check", cache_policy=NO_CACHE)
+def check(warehouse: str, run_id: str) -> dict:
+    return pipeline.check(Path(warehouse), run_id)
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish(warehouse: str, run_id: str, period_ends: list[dt.date], manifest: list[dict],
+            checks: dict) -> dict:
+    return pipeline.publish_run(Path(warehouse), run_id, period_ends, manifest, checks)
+
+
+@flow(name="quarterly_scorecard")
+def quarterly_scorecard(
+    period_end: dt.date,
+    landing: str,
+    warehouse: str,
+    publish_from: dt.date | None = None,
+    demo_key: bool = False,
+) -> dict:
+    """Compute the scorecard for `period_end` and publish it (and, with `publish_from`, the
+    quarters from then on, for a backfill) if every error-level quality check passes."""
+    run = pipeline.start_run(Path(warehouse), period_end, publish_from)
+    run_id = run["run_id"]
+    try:
+        manifest = extract(landing, period_end)
+        loads = load(warehouse, run_id, manifest)
+        build(warehouse, run_id, period_end, demo_key)
+        checks = check(warehouse, run_id)
+        publication = publish(warehouse, run_id, run["period_ends"], manifest, checks)
+    except Exception as exc:
+        pipeline.finish_run(Path(warehouse), run_id, "failed", str(exc))
+        raise
+    pipeline.finish_run(Path(warehouse), run_id, "published")
+    return {
+        "run_id": run_id,
+        **publication,
+        "rows_loaded": sum(r["rows_loaded"] for r in loads),
+        "rows_quarantined": sum(r["rows_quarantined"] for r in loads),
+        "checks_run": checks["checks_run"],
+        "warnings": checks["warnings"],
+    }

@@ -1,0 +1,83 @@
+"""The `scorecard` command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from scorecard import config
+from scorecard.errors import ScorecardError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Quarterly performance scorecard warehouse.")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Landing zone to write the demo council's extracts to.")]
+    = config.DEFAULT_LANDING,
+) -> None:
+    """Write the demo council's extracts (every source built so far) to a landing zone."""
+    from scorecard.demo import write_demo_landing
+
+    paths = write_demo_landing(out, config.DEMO_COUNCIL_CODE)
+    for path in paths:
+        typer.echo(str(path))
+
+
+@app.command()
+def run(
+    period_end: Annotated[str, typer.Option(help="Quarter end to report, YYYY-MM-DD.")],
+    landing: Annotated[Path, typer.Option(help="Landing zone holding the extracts.")]
+    = config.DEFAULT_LANDING,
+    warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file.")]
+    = config.DEFAULT_WAREHOUSE,
+    backfill_from: Annotated[Optional[str], typer.Option(
+        help="Also publish every quarter from this quarter end (YYYY-MM-DD) up to --period-end.")]
+    = None,
+    demo_key: Annotated[bool, typer.Option(
+        "--demo-key", help="Pseudonymise with the public demo key (synthetic demo data only).")]
+    = False,
+) -> None:
+    """Run the quarterly_scorecard flow for a quarter end and say what it published."""
+    from flows.quarterly_scorecard import quarterly_scorecard
+
+    try:
+        result = quarterly_scorecard(
+            period_end=_date(period_end),
+            landing=str(landing),
+            warehouse=str(warehouse),
+            publish_from=_date(backfill_from) if backfill_from else None,
+            demo_key=demo_key,
+        )
+    except ScorecardError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(
+        f"published {result['kpi_rows']} KPI rows for {', '.join(result['period_ends'])} "
+        f"(councils {', '.join(result['councils'])}; publication {result['publication_id']}) "
+        f"to {warehouse}"
+    )
+    typer.echo(
+        f"loaded {result['rows_loaded']} rows, quarantined {result['rows_quarantined']}; "
+        f"{result['checks_run']} checks, {len(result['warnings'])} warnings"
+    )
+    for warning in result["warnings"]:
+        typer.echo(f"warning: {warning}")
+
+

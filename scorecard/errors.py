@@ -1,0 +1,39 @@
+"""Errors a person can act on: each names the file, the row and the column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ScorecardError(Exception):
+    """Base class: the run stops and says why in one line."""
+
+
+class ContractError(ScorecardError):
+    """A file breaks its contract so badly that none of it can be loaded."""
+
+    def __init__(self, file: Path | str, row: int | None, column: str | None, reason: str):
+        self.file = str(file)
+        self.row = row
+        self.column = column
+        self.reason = reason
+        where = [self.file]
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column '{column}'")
+        super().__init__(f"{', '.join(where)}: {reason}")
+
+
+class LandingError(ScorecardError):
+    """The landing zone does not hold what the run needs."""
+
+
+class GateFailed(ScorecardError):
+    """Error-level quality checks failed; nothing was published."""
+
+    def __init__(self, failures: list[str]):
+        self.failures = failures
+        shown = "; ".join(failures[:5])
+        more = f" (and {len(failures) - 5} more)" if len(failures) > 5 else ""
+        super().__init__(f"quality gate failed, nothing published: {shown}{more}")

@@ -1,0 +1,120 @@
+"""The steps of a quarterly run as plain functions: what the Prefect flow's tasks call.
+
+Each step opens the warehouse itself and takes only paths, dates and plain data, so a step can be
+called from a test, the command line or a Prefect task alike, and a task's inputs are cheap to
+record. The order is extract -> load -> build -> check -> publish; any failure before publish
+leaves `published` untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import asdict
+from pathlib import Path
+
+from scorecard import config, landing, load, models, pseudonymise, publish, quality, reference
+from scorecard.errors import GateFailed, ScorecardError
+from scorecard.periods import check_quarter_end, quarter_ends
+from scorecard.sources import CONTRACTS
+from scorecard.warehouse import open_warehouse
+
+HISTORY_QUARTERS = 12  # 13 quarter ends: four previous quarters, rolling year, and a year earlier
+CALENDAR_FIRST_YEAR = 2000
+
+
+def start_run(warehouse: Path, period_end: dt.date, publish_from: dt.date | None = None) -> dict:
+    check_quarter_end(period_end)
+    publish_from = publish_from or period_end
+    periods = quarter_ends(publish_from, period_end)
+    if len(periods) > HISTORY_QUARTERS + 1:
+        raise ScorecardError(
+            f"can publish at most {HISTORY_QUARTERS + 1} quarters in one run; "
+            f"{publish_from} to {period_end} is {len(periods)}"
+        )
+    run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    with open_warehouse(warehouse) as con:
+        con.execute(
+            "INSERT INTO meta.runs VALUES (?, ?, ?, now(), NULL, 'running', NULL)",
+            [run_id, period_end, publish_from],
+        )
+    return {"run_id": run_id, "period_end": period_end, "period_ends": periods}
+
+
+def extract(landing_dir: Path, period_end: dt.date) -> list[dict]:
+    """The extract files this run reads, with their hashes (the file adapter: a drop in landing/)."""
+    return [
+        {"source": f.contract.source, "table": f.contract.table, "path": str(f.path),
+         "extract_date": f.extract_date.isoformat(), "sha256": f.sha256}
+        for f in landing.find_extracts(landing_dir, period_end)
+    ]
+
+
+def load_extracts(warehouse: Path, run_id: str, manifest: list[dict]) -> list[dict]:
+    contracts = {(c.source, c.table): c for c in CONTRACTS}
+    results = []
+    with open_warehouse(warehouse) as con:
+        for item in manifest:
+            extract_file = landing.ExtractFile(
+                contracts[(item["source"], item["table"])], Path(item["path"]),
+                dt.date.fromisoformat(item["extract_date"]), item["sha256"],
+            )
+            results.append(asdict(load.load_extract(con, extract_file, run_id)))
+    return results
+
+
+def build(warehouse: Path, run_id: str, period_end: dt.date, demo_key: bool = False) -> list[str]:
+    """Reference data, then every SQL model from staging to marts."""
+    key = pseudonymise.resolve_key(demo_key)
+    with open_warehouse(warehouse) as con:
+        pseudonymise.register(con, key)
+        reference.load_reference_csvs(con, config.REFERENCE_DIR)
+        reference.load_bank_holidays(con, CALENDAR_FIRST_YEAR, period_end.year + 1)
+        reference.write_run_context(con, run_id, period_end, HISTORY_QUARTERS)
+        return models.build(con, config.SQL_DIR)
+
+
+def check(warehouse: Path, run_id: str) -> dict:
+    """Run every Great Expectations suite; record the results; stop on an error-level failure."""
+    suites = quality.load_suites(config.EXPECTATIONS_DIR)
+    with open_warehouse(warehouse) as con:
+        results = quality.run_suites(con, suites)
+        checked_at = dt.datetime.now(dt.timezone.utc)
+        con.executemany(
+            "INSERT INTO meta.check_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [[run_id, r.suite, r.table, r.expectation, r.column, r.kwargs, r.severity, r.success,
+              r.unexpected_count, r.observed, r.message, checked_at] for r in results],
+        )
+    blocking = quality.blocking_failures(results)
+    if blocking:
+        raise GateFailed([r.message for r in blocking])
+    return {
+        "checks_run": len(results),
+        "warnings": [r.message for r in results if not r.success],
+    }
+
+
+def publish_run(warehouse: Path, run_id: str, period_ends: list[dt.date], manifest: list[dict],
+                checks: dict) -> dict:
+    with open_warehouse(warehouse) as con:
+        publication = publish.publish(
+            con, run_id, period_ends,
+            extracts=[{"file": m["path"], "sha256": m["sha256"]} for m in manifest],
+            checks_run=checks["checks_run"],
+            checks_failed_warning=len(checks["warnings"]),
+            views_dir=config.SQL_DIR / "published",
+        )
+    return {
+        "publication_id": publication.publication_id,
+        "period_ends": [d.isoformat() for d in publication.period_ends],
+        "councils": list(publication.councils),
+        "kpi_rows": publication.kpi_rows,
+    }
+
+
+def finish_run(warehouse: Path, run_id: str, status: str, message: str | None = None) -> None:
+    with open_warehouse(warehouse) as con:
+        con.execute(
+            "UPDATE meta.runs SET finished_at = now(), status = ?, message = ? WHERE run_id = ?",
+            [status, message, run_id],
+        )

@@ -1,0 +1,16 @@
+"""Source systems and their extract contracts, one module per source."""
+
+from __future__ import annotations
+
+from scorecard.sources import audit, hr_sap
+from scorecard.sources.contract import Column, Contract
+
+CONTRACTS: tuple[Contract, ...] = hr_sap.CONTRACTS + audit.CONTRACTS
+SOURCES: tuple[str, ...] = tuple(dict.fromkeys(c.source for c in CONTRACTS))
+
+
+def contracts_for(source: str) -> tuple[Contract, ...]:
+    return tuple(c for c in CONTRACTS if c.source == source)
+
+
+__all__ = ["CONTRACTS", "SOURCES", "Column", "Contract", "contracts_for"]

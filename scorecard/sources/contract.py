@@ -1,0 +1,63 @@
+"""What a source file must look like: columns, types, code lists and keys.
+
+A contract is data, not code paths: the loader reads any file through its contract, the docs
+(`docs/contracts.md`) describe the same contracts in words, and the raw Great Expectations suites
+check them again once loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an extract.
+
+    kind: `text` (any non-empty text), `code` (one of `codes`), `date` (one of the contract's
+    date formats), `decimal` (a number within `minimum`/`maximum`), `pattern` (matches `pattern`).
+    """
+
+    name: str
+    kind: str = "text"
+    required: bool = True
+    header: str | None = None
+    codes: tuple[str, ...] = ()
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    minimum_exclusive: bool = False
+    required_when: str | None = None  # required when this other column has a value
+    identifier: bool = False  # a direct identifier: never leaves raw un-pseudonymised
+
+    @property
+    def file_header(self) -> str:
+        return self.header or self.name
+
+
+@dataclass(frozen=True)
+class Contract:
+    source: str
+    table: str
+    file_name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    encoding: str = "utf-8"
+    date_formats: tuple[str, ...] = ("%Y-%m-%d",)
+    sheet: str | None = None
+    description: str = ""
+    column_names: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "column_names", tuple(c.name for c in self.columns))
+
+    @property
+    def raw_table(self) -> str:
+        return f"raw.{self.source}__{self.table}"
+
+    @property
+    def file_format(self) -> str:
+        return self.file_name.rsplit(".", 1)[-1].lower()
+
+
+COUNCIL_CODE = Column("council_code", "pattern", pattern=r"^\d{3}$")

@@ -1,0 +1,100 @@
+"""The DuckDB warehouse file: its schemas and the bookkeeping tables in `meta` and `quarantine`."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+SCHEMAS = ("raw", "quarantine", "reference", "staging", "intermediate", "kpis", "marts",
+           "published", "meta")
+
+BOOKKEEPING_DDL = """
+CREATE TABLE IF NOT EXISTS meta.runs (
+    run_id        VARCHAR PRIMARY KEY,
+    period_end    DATE NOT NULL,
+    publish_from  DATE NOT NULL,
+    started_at    TIMESTAMPTZ NOT NULL,
+    finished_at   TIMESTAMPTZ,
+    status        VARCHAR NOT NULL,          -- running | published | failed
+    message       VARCHAR
+);
+CREATE TABLE IF NOT EXISTS meta.loads (
+    load_id          VARCHAR PRIMARY KEY,
+    run_id           VARCHAR NOT NULL,
+    source           VARCHAR NOT NULL,
+    source_table     VARCHAR NOT NULL,
+    source_file      VARCHAR NOT NULL,
+    extract_date     DATE NOT NULL,
+    sha256           VARCHAR NOT NULL,
+    rows_in          BIGINT NOT NULL,
+    rows_loaded      BIGINT NOT NULL,
+    rows_quarantined BIGINT NOT NULL,
+    loaded_at        TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta.check_results (
+    run_id           VARCHAR NOT NULL,
+    suite            VARCHAR NOT NULL,
+    table_name       VARCHAR NOT NULL,
+    expectation      VARCHAR NOT NULL,
+    column_name      VARCHAR,
+    kwargs           VARCHAR,
+    severity         VARCHAR NOT NULL,
+    success          BOOLEAN NOT NULL,
+    unexpected_count BIGINT,
+    observed         VARCHAR,
+    message          VARCHAR,
+    checked_at       TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta.publications (
+    publication_id VARCHAR NOT NULL,
+    run_id         VARCHAR NOT NULL,
+    council_code   VARCHAR NOT NULL,
+    period_end     DATE NOT NULL,
+    published_at   TIMESTAMPTZ NOT NULL,
+    kpi_rows       BIGINT NOT NULL,
+    extracts       VARCHAR NOT NULL,         -- JSON: file, sha256 of every extract the run read
+    checks_run     BIGINT NOT NULL,
+    checks_failed_warning BIGINT NOT NULL,
+    PRIMARY KEY (publication_id, council_code, period_end)
+);
+CREATE TABLE IF NOT EXISTS quarantine.rows (
+    load_id      VARCHAR NOT NULL,
+    source       VARCHAR NOT NULL,
+    source_table VARCHAR NOT NULL,
+    source_file  VARCHAR NOT NULL,
+    row_number   BIGINT NOT NULL,
+    column_name  VARCHAR NOT NULL,
+    value        VARCHAR,
+    reason       VARCHAR NOT NULL,
+    record       VARCHAR NOT NULL            -- the whole row as received, JSON
+);
+"""
+
+
+def initialise(con: duckdb.DuckDBPyConnection) -> None:
+    for schema in SCHEMAS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute(BOOKKEEPING_DDL)
+
+
+@contextmanager
+def open_warehouse(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse file; a new one is created readable by its owner only."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    old_umask = os.umask(0o077)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    finally:
+        os.umask(old_umask)
+    try:
+        if not read_only:
+            initialise(con)
+        yield con
+    finally:
+        con.close()

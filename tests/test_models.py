@@ -1,0 +1,109 @@
+"""The model runner: layer order, dependencies, clear errors; and the catalogue's coverage."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import duckdb
+import pytest
+
+from scorecard import config, reference
+from scorecard.errors import ScorecardError
+from scorecard.models import LAYERS, create_macros, discover
+
+
+def write(root, layer, name, sql):
+    (root / layer).mkdir(parents=True, exist_ok=True)
+    (root / layer / f"{name}.sql").write_text(sql)
+
+
+def test_models_run_after_what_they_name(tmp_path):
+    write(tmp_path, "staging", "stg_b", "SELECT * FROM staging.stg_a")
+    write(tmp_path, "staging", "stg_a", "SELECT 1 AS x")
+    write(tmp_path, "marts", "mart_c", "-- reads intermediate.not_a_dependency only in a comment\n"
+                                       "SELECT * FROM staging.stg_b")
+    assert [m.relation for m in discover(tmp_path)] == ["staging.stg_a", "staging.stg_b", "marts.mart_c"]
+
+
+def test_a_cycle_is_named(tmp_path):
+    write(tmp_path, "staging", "stg_a", "SELECT * FROM staging.stg_b")
+    write(tmp_path, "staging", "stg_b", "SELECT * FROM staging.stg_a")
+    with pytest.raises(ScorecardError, match="cycle"):
+        discover(tmp_path)
+
+
+def test_reading_a_later_layer_is_refused(tmp_path):
+    write(tmp_path, "staging", "stg_a", "SELECT * FROM marts.mart_x")
+    write(tmp_path, "marts", "mart_x", "SELECT 1 AS x")
+    with pytest.raises(ScorecardError, match=r"stg_a.sql: refers to marts.mart_x"):
+        discover(tmp_path)
+
+
+def test_project_models_follow_the_layout():
+    models = discover(config.SQL_DIR)
+    assert {m.schema for m in models} == set(LAYERS)
+    prefixes = {"staging": "stg_", "intermediate": "int_", "kpis": "kpi_", "marts": ("fct_", "mart_")}
+    for model in models:
+        assert model.name.startswith(prefixes[model.schema]), model.path
+        assert model.sql.lstrip().startswith("--"), f"{model.path} has no header comment"
+
+
+def test_every_kpi_model_is_in_the_catalogue_and_the_scorecard_union():
+    with (config.REFERENCE_DIR / "kpis.csv").open(encoding="utf-8") as handle:
+        catalogue = {row["kpi_code"] for row in csv.DictReader(handle)}
+    kpi_models = [m for m in discover(config.SQL_DIR)
+                  if m.schema == "kpis" and not m.name.endswith("_detail")]
+    union = (config.SQL_DIR / "marts" / "fct_kpi_values.sql").read_text()
+    details = (config.SQL_DIR / "marts" / "fct_kpi_detail.sql").read_text()
+    for model in kpi_models:
+        code = model.name.split("_")[1].upper()
+        assert code in catalogue, model.name
+        assert model.relation in union, f"{model.relation} missing from fct_kpi_values"
+        assert f"{model.relation}_detail" in details, f"{model.relation}_detail missing from fct_kpi_detail"
+
+
+def _periods_and_calendar(period_end):
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA meta; CREATE SCHEMA reference; CREATE SCHEMA intermediate")
+    create_macros(con, config.SQL_DIR)
+    reference.load_bank_holidays(con, 2019, 2024)
+    reference.write_run_context(con, "t", period_end, 12)
+    for name in ("int_periods", "int_calendar_days"):
+        sql = (config.SQL_DIR / "intermediate" / f"{name}.sql").read_text()
+        con.execute(f"CREATE TABLE intermediate.{name} AS {sql}")
+    return con
+
+
+def test_periods_follow_the_uk_financial_year():
+    con = _periods_and_calendar(dt.date(2023, 6, 30))
+    rows = con.execute(
+        "SELECT period_end, quarter_start, rolling_year_start, financial_year, financial_quarter, "
+        "period_label, days_in_quarter FROM intermediate.int_periods ORDER BY period_end DESC"
+    ).fetchall()
+    assert len(rows) == 13
+    assert rows[0] == (dt.date(2023, 6, 30), dt.date(2023, 4, 1), dt.date(2022, 7, 1), "2023/24", 1,
+                       "Jun-23", 91)
+    assert rows[1] == (dt.date(2023, 3, 31), dt.date(2023, 1, 1), dt.date(2022, 4, 1), "2022/23", 4,
+                       "Mar-23", 90)
+    assert rows[2][3:6] == ("2022/23", 3, "Dec-22")
+    assert rows[-1][0] == dt.date(2020, 6, 30)
+
+
+def test_working_days_count_both_ends_and_skip_bank_holidays():
+    con = _periods_and_calendar(dt.date(2023, 6, 30))
+
+    def working_days(first, last):
+        return con.execute(
+            "SELECT b.working_day_number - a.working_day_number FROM intermediate.int_calendar_days a, "
+            "intermediate.int_calendar_days b WHERE a.calendar_date = ?::DATE - 1 AND b.calendar_date = ?",
+            [first, last]).fetchone()[0]
+
+    assert working_days(dt.date(2023, 6, 5), dt.date(2023, 6, 5)) == 1     # a Monday alone is one day
+    assert working_days(dt.date(2023, 6, 3), dt.date(2023, 6, 4)) == 0     # a weekend is none
+    # Easter 2023: Good Friday 7 April and Easter Monday 10 April are not working days
+    assert working_days(dt.date(2023, 4, 3), dt.date(2023, 4, 14)) == 8
+    # Christmas 2022: 26 and 27 December (27th in lieu of Christmas Day on a Sunday)
+    assert working_days(dt.date(2022, 12, 19), dt.date(2022, 12, 30)) == 8
+    # the Coronation bank holiday, Monday 8 May 2023
+    assert working_days(dt.date(2023, 5, 8), dt.date(2023, 5, 12)) == 4
