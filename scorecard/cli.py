@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -53,8 +54,13 @@ def run(
     demo_key: Annotated[bool, typer.Option(
         "--demo-key", help="Pseudonymise with the public demo key (synthetic demo data only).")]
     = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", help="Show Prefect's run logs, tracebacks included.")] = False,
 ) -> None:
     """Run the quarterly_scorecard flow for a quarter end and say what it published."""
+    # Prefect reads its settings when first imported: decide its log level before that. Without
+    # --verbose a failure is the one line below, not Prefect's traceback of the same error.
+    os.environ["PREFECT_LOGGING_LEVEL"] = "INFO" if verbose else "CRITICAL"
     from flows.quarterly_scorecard import quarterly_scorecard
 
     try:

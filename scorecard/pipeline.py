@@ -81,9 +81,9 @@ def check(warehouse: Path, run_id: str) -> dict:
         results = quality.run_suites(con, suites)
         checked_at = dt.datetime.now(dt.timezone.utc)
         con.executemany(
-            "INSERT INTO meta.check_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO meta.check_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [[run_id, r.suite, r.table, r.expectation, r.column, r.kwargs, r.severity, r.success,
-              r.unexpected_count, r.observed, r.message, checked_at] for r in results],
+              r.raised, r.unexpected_count, r.observed, r.message, checked_at] for r in results],
         )
     blocking = quality.blocking_failures(results)
     if blocking:

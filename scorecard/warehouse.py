@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS meta.check_results (
     kwargs           VARCHAR,
     severity         VARCHAR NOT NULL,
     success          BOOLEAN NOT NULL,
+    raised           BOOLEAN NOT NULL,          -- the check itself broke, as opposed to the data failing it
     unexpected_count BIGINT,
     observed         VARCHAR,
     message          VARCHAR,

@@ -1,0 +1,207 @@
+"""The real Prefect flow on the demo council, end to end, against the seed report.
+
+The flow runs once per session under Prefect's test harness (a temporary local server); the
+tests then read what it published.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from conftest import published_dump
+from independent_gm import compute_gm
+from scorecard.config import DEMO_COUNCIL_CODE
+from scorecard.demo import write_demo_landing
+from scorecard.errors import ContractError
+
+pytestmark = pytest.mark.flow
+
+D = dt.date
+QUARTERS = [D(2022, 6, 30), D(2022, 9, 30), D(2022, 12, 31), D(2023, 3, 31), D(2023, 6, 30)]
+SEED_COLUMNS = ["jun_22", "sep_22", "dec_22", "mar_23", "actual_jun_23"]
+GM = [f"GM0{i}" for i in range(1, 8)]
+
+
+@pytest.fixture(scope="module")
+def demo(prefect_harness, tmp_path_factory):
+    from flows.quarterly_scorecard import quarterly_scorecard
+
+    root = tmp_path_factory.mktemp("demo")
+    landing, warehouse = root / "landing", root / "scorecard.duckdb"
+    write_demo_landing(landing, DEMO_COUNCIL_CODE)
+    result = quarterly_scorecard(period_end=D(2023, 6, 30), landing=str(landing),
+                                 warehouse=str(warehouse), publish_from=D(2022, 6, 30),
+                                 demo_key=True)
+    return {"result": result, "landing": landing, "warehouse": warehouse, "root": root}
+
+
+def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def seed_value(text: str):
+    return float(text) if text else None
+
+
+def test_flow_publishes_five_quarters(demo):
+    result = demo["result"]
+    assert result["period_ends"] == [q.isoformat() for q in QUARTERS]
+    assert result["councils"] == [DEMO_COUNCIL_CODE]
+    assert result["kpi_rows"] == 24 * 5
+    runs = query(demo["warehouse"], "SELECT status FROM meta.runs WHERE run_id = ?", [result["run_id"]])
+    assert runs == [("published",)]
+    publications = query(demo["warehouse"],
+                         "SELECT period_end, kpi_rows, checks_run FROM published.publications ORDER BY 1")
+    assert [p[0] for p in publications] == QUARTERS
+    assert all(p[1] == 24 and p[2] == result["checks_run"] > 0 for p in publications)
+
+
+def test_good_management_rows_match_the_seed(demo, seed_rows):
+    published = {
+        (k, p): (a, t, s, y)
+        for k, p, a, t, s, y in query(demo["warehouse"],
+            "SELECT kpi_code, period_end, actual, target, status, symbol FROM published.scorecard")
+    }
+    for row in (r for r in seed_rows if r["kpi_code"] in GM):
+        for quarter, column in zip(QUARTERS, SEED_COLUMNS):
+            actual, target, status, symbol = published[(row["kpi_code"], quarter)]
+            assert actual == seed_value(row[column]), (row["kpi_code"], quarter)
+            if quarter < D(2023, 4, 1):
+                # no targets were set before 2023/24
+                assert target is None
+                assert status == ("missing_target" if actual is not None else "no_information")
+        actual, target, status, symbol = published[(row["kpi_code"], D(2023, 6, 30))]
+        assert target == seed_value(row["target_jun_23"]), row["kpi_code"]
+        assert status == row["status"], row["kpi_code"]
+        if row["symbol"]:
+            assert symbol == row["symbol"], row["kpi_code"]
+    assert published[("GM04", D(2023, 6, 30))][2] == "missing_target"
+    assert published[("GM05", D(2023, 6, 30))][2] == "missing_target"
+
+
+def test_report_view_has_the_seed_layout(demo, seed_rows):
+    rows = query(demo["warehouse"],
+                 "SELECT kpi_code, q_minus_4_label, q_minus_4, q_minus_3, q_minus_2, q_minus_1, actual, "
+                 "target, symbol, reporting_basis, good_performance FROM published.scorecard_report "
+                 "WHERE report_period_end = DATE '2023-06-30' ORDER BY display_order")
+    assert [r[0] for r in rows] == [r["kpi_code"] for r in seed_rows]
+    by_code = {r[0]: r for r in rows}
+    for seed in (r for r in seed_rows if r["kpi_code"] in GM):
+        got = by_code[seed["kpi_code"]]
+        assert got[1] == "Jun-22"
+        assert list(got[2:7]) == [seed_value(seed[c]) for c in SEED_COLUMNS]
+        assert got[9] == seed["reporting_basis"]
+        assert got[10] == seed["polarity"]
+
+
+def _independent_rolling(frame: pl.DataFrame, basis: str, unit: str, decimals: int, quarter: D):
+    window = frame.filter((pl.col("period_end") <= quarter)).sort("period_end").tail(4)
+    assert window.height == 4
+    if basis == "rolling_year":
+        value = window["value"][-1]
+    elif basis == "snapshot":
+        value = window["value"].mean()
+    elif unit == "percent":
+        value = 100 * window["numerator"].sum() / window["denominator"].sum()
+    elif unit == "days_per_fte":
+        value = window["numerator"].sum() / window["denominator"].mean()
+    else:
+        value = window["numerator"].sum()
+    # half away from zero, as the report (and DuckDB's round) does; Python's round() is half-even
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
+
+
+def test_rolling_12_months_match_an_independent_computation(demo):
+    with (Path(__file__).parent.parent / "reference" / "kpis.csv").open(encoding="utf-8") as handle:
+        catalogue = {r["kpi_code"]: r for r in csv.DictReader(handle)}
+    quarter_ends = [D(2021, 6, 30), D(2021, 9, 30), D(2021, 12, 31), D(2022, 3, 31)] + QUARTERS
+    independent = compute_gm(demo["landing"], quarter_ends)  # percent KPIs already x 100
+    published = {(k, p): (r, rp) for k, p, r, rp in query(
+        demo["warehouse"], "SELECT kpi_code, period_end, rolling_12m, rolling_12m_prev_year "
+                           "FROM published.scorecard WHERE kpi_code LIKE 'GM%'")}
+    checked = 0
+    for code in GM:
+        kpi = catalogue[code]
+        frame = independent.filter(pl.col("kpi_code") == code)
+        for quarter in QUARTERS:
+            rolling, _ = published[(code, quarter)]
+            first = kpi["first_period_end"]
+            if first and quarter < D.fromisoformat(first):
+                assert rolling is None
+                continue
+            expected = _independent_rolling(frame, kpi["reporting_basis"], kpi["unit"],
+                                            int(kpi["decimals"]), quarter)
+            assert rolling == pytest.approx(expected, abs=1e-9), (code, quarter)
+            checked += 1
+    assert checked >= 30
+
+
+def test_no_direct_identifier_reaches_published(demo):
+    con = duckdb.connect(str(demo["warehouse"]), read_only=True)
+    try:
+        identifiers = {v for (v,) in con.execute(
+            "SELECT pers_no FROM raw.hr_sap__staff_in_post UNION SELECT employee_name "
+            "FROM raw.hr_sap__staff_in_post").fetchall()}
+        columns = con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'published'").fetchall()
+        assert len(identifiers) > 500 and columns
+        for table, column in columns:
+            values = {str(v) for (v,) in con.execute(
+                f'SELECT DISTINCT "{column}" FROM published."{table}"').fetchall()}
+            assert not values & identifiers, f"published.{table}.{column} holds a raw identifier"
+    finally:
+        con.close()
+
+
+def _landing_without_column(source_landing: Path, target: Path, file_name: str, column: str) -> Path:
+    shutil.copytree(source_landing, target)
+    path = next(target.rglob(file_name))
+    lines = path.read_text(encoding="cp1252").splitlines()
+    index = lines[0].split(",").index(column)
+    rows = [",".join(c for i, c in enumerate(next(csv.reader([line]))) if i != index) for line in lines]
+    path.write_text("\n".join(rows) + "\n", encoding="cp1252")
+    return path
+
+
+def test_missing_column_fails_the_run_and_leaves_published_untouched(demo):
+    from flows.quarterly_scorecard import quarterly_scorecard
+
+    broken = _landing_without_column(demo["landing"], demo["root"] / "broken", "absences.csv",
+                                     "reason_code")
+    before = published_dump(demo["warehouse"])
+    with pytest.raises(ContractError) as raised:
+        quarterly_scorecard(period_end=D(2023, 6, 30), landing=str(broken.parents[2]),
+                            warehouse=str(demo["warehouse"]), demo_key=True)
+    assert str(broken) in str(raised.value) and "'reason_code'" in str(raised.value)
+    assert published_dump(demo["warehouse"]) == before
+    failed = query(demo["warehouse"], "SELECT message FROM meta.runs WHERE status = 'failed'")
+    assert any("reason_code" in m for (m,) in failed)
+
+
+def test_cli_reports_a_bad_file_in_one_line_and_fails(demo):
+    from scorecard.cli import app
+
+    broken = _landing_without_column(demo["landing"], demo["root"] / "broken_cli", "staff_in_post.csv",
+                                     "fte")
+    before = published_dump(demo["warehouse"])
+    outcome = CliRunner().invoke(app, ["run", "--period-end", "2023-06-30", "--landing",
+                                       str(broken.parents[2]), "--warehouse", str(demo["warehouse"]),
+                                       "--demo-key"])
+    assert outcome.exit_code == 1
+    errors = [line for line in outcome.output.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {broken}, row 1, column 'fte': required column missing from the header"]
+    assert published_dump(demo["warehouse"]) == before

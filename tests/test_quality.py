@@ -1,0 +1,289 @@
+"""The quality gate: suites load, good tables pass, and each kind of failure is reported right."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from scorecard.config import EXPECTATIONS_DIR
+from scorecard.quality import CheckResult, SuiteError, blocking_failures, load_suites, run_suites
+
+LINEAGE = {"_load_id": "load-1", "_source_file": "landing/hr_sap/2025-04-05/x.csv"}
+GOOD_ROWS = {
+    "raw.hr_sap__staff_in_post": [
+        {"council_code": "123", "pers_no": "00000001", "employee_name": "A Person", "directorate": "CYP",
+         "fte": "0.5", "start_date": "01.04.2015", "leaving_date": None, "leaving_reason": None},
+        {"council_code": "123", "pers_no": "00000002", "employee_name": "B Person", "directorate": "RES",
+         "fte": "1.0", "start_date": "15.09.2019", "leaving_date": "31.01.2025", "leaving_reason": "RES"},
+    ],
+    "raw.hr_sap__absences": [
+        {"council_code": "123", "pers_no": "00000001", "absence_start": "03.02.2025", "absence_end": "07.02.2025",
+         "working_days_lost": "5", "reason_code": "S04"},
+        {"council_code": "123", "pers_no": "00000001", "absence_start": "10.03.2025", "absence_end": None,
+         "working_days_lost": None, "reason_code": "S12"},
+    ],
+    "raw.hr_sap__appraisals": [
+        {"council_code": "123", "pers_no": "00000001", "due_date": "30.06.2024", "completed_date": "28.06.2024",
+         "entered_on_sap_date": "02.07.2024"},
+    ],
+    "raw.hr_sap__riddor_reports": [
+        {"council_code": "123", "riddor_ref": "R-2025-01", "directorate": "PLC", "incident_date": "06.01.2025",
+         "reported_date": "09.01.2025", "category": "OVER_7_DAY_INJURY"},
+    ],
+    "raw.audit__recommendations": [
+        {"council_code": "123", "rec_ref": "A1", "audit_title": "Payroll", "directorate": "RES", "priority": "High",
+         "raised_date": "2024-05-01", "agreed_target_date": "2024-09-30", "revised_target_date": "2025-03-31",
+         "date_revised": "2024-09-15", "status": "Implemented", "date_closed": "2025-02-01"},
+        {"council_code": "123", "rec_ref": "A2", "audit_title": "Payroll", "directorate": "RES", "priority": "Low",
+         "raised_date": "2024-05-01", "agreed_target_date": "2024-12-31", "revised_target_date": None,
+         "date_revised": None, "status": "Open", "date_closed": None},
+    ],
+}
+MART_DDL = """create table marts.mart_scorecard (
+    council_code VARCHAR, kpi_code VARCHAR, period_end DATE, title VARCHAR, scorecard VARCHAR, service VARCHAR,
+    section VARCHAR, polarity VARCHAR, reporting_basis VARCHAR, unit VARCHAR, decimals INTEGER, actual DOUBLE,
+    numerator DOUBLE, denominator DOUBLE, target DOUBLE, tolerance DOUBLE, status VARCHAR, symbol VARCHAR,
+    comparator DOUBLE, rolling_12m DOUBLE, rolling_12m_prev_year DOUBLE, direction_vs_prev_quarter VARCHAR,
+    direction_vs_prev_year VARCHAR, comment VARCHAR)"""
+MART_ROW = {
+    "council_code": "123", "kpi_code": "GM01", "period_end": date(2025, 3, 31), "title": "Appraisals on time",
+    "scorecard": "Good Management", "service": "Children's", "section": "Workforce", "polarity": "bigger_is_better",
+    "reporting_basis": "quarter", "unit": "percent", "decimals": 1, "actual": 75.0, "numerator": 3.0,
+    "denominator": 4.0, "target": 80.0, "tolerance": 5.0, "status": "worse_than_target", "symbol": "amber",
+    "comparator": None, "rolling_12m": None, "rolling_12m_prev_year": None,
+    "direction_vs_prev_quarter": "improved", "direction_vs_prev_year": None, "comment": None,
+}
+
+
+@pytest.fixture(scope="module")
+def suites():
+    return {suite.meta["table"]: suite for suite in load_suites(EXPECTATIONS_DIR)}
+
+
+def make_raw(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Create a raw table as the loader does: contract columns as text plus lineage columns."""
+    columns = [*rows[0], *LINEAGE, "_row_number"]
+    con.execute(f"create schema if not exists {table.split('.')[0]}")
+    types = ", ".join(f"{c} {'BIGINT' if c == '_row_number' else 'VARCHAR'}" for c in columns)
+    con.execute(f"create table {table} ({types})")
+    values = [[*row.values(), *LINEAGE.values(), number] for number, row in enumerate(rows, start=2)]
+    con.executemany(f"insert into {table} values ({', '.join('?' for _ in columns)})", values)
+
+
+def make_mart(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+    con.execute("create schema if not exists marts")
+    con.execute(MART_DDL)
+    con.executemany(f"insert into marts.mart_scorecard values ({', '.join('?' for _ in MART_ROW)})",
+                    [list(row.values()) for row in rows])
+
+
+def absences(**changes) -> list[dict]:
+    """The good absences with the first row's values changed."""
+    first, *rest = GOOD_ROWS["raw.hr_sap__absences"]
+    return [{**first, **changes}, *rest]
+
+
+def check(suites, table: str, rows: list[dict]) -> list[CheckResult]:
+    con = duckdb.connect()
+    make_raw(con, table, rows)
+    return run_suites(con, [suites[table]])
+
+
+def failures(results: list[CheckResult]) -> list[CheckResult]:
+    return [r for r in results if not r.success]
+
+
+def only_failure(results: list[CheckResult]) -> CheckResult:
+    failed = failures(results)
+    assert len(failed) == 1, [r.message for r in failed]
+    return failed[0]
+
+
+def test_real_suites_load_one_per_table(suites):
+    assert set(suites) == {*GOOD_ROWS, "marts.mart_scorecard"}
+    for table, suite in suites.items():
+        assert suite.name == table.replace(".", "__", 1)
+        assert len(suite.expectations) >= 10
+        assert {e.meta["severity"] for e in suite.expectations} <= {"error", "warning"}
+
+
+def test_real_suites_pass_on_good_tables(suites):
+    con = duckdb.connect()
+    for table, rows in GOOD_ROWS.items():
+        make_raw(con, table, rows)
+    make_mart(con, [MART_ROW, {**MART_ROW, "kpi_code": "GM02", "unit": "count", "actual": 250.0,
+                               "numerator": None, "denominator": None, "status": "no_information"}])
+    results = run_suites(con, list(suites.values()))
+    assert failures(results) == []
+    assert [(r.table, r.expectation) for r in results] == [
+        (table, e.expectation_type) for table, suite in suites.items() for e in suite.expectations]
+
+
+def test_good_table_passes_and_results_follow_suite_order(suites):
+    results = check(suites, "raw.hr_sap__absences", absences())
+    suite = suites["raw.hr_sap__absences"]
+    assert all(r.success and not r.raised for r in results)
+    assert [r.expectation for r in results] == [e.expectation_type for e in suite.expectations]
+    assert blocking_failures(results) == []
+    assert results[0].message == "raw.hr_sap__absences: expect_table_row_count_to_be_between() passed"
+
+
+def test_null_in_required_column(suites):
+    failed = only_failure(check(suites, "raw.hr_sap__absences", absences(reason_code=None)))
+    assert (failed.expectation, failed.table, failed.column, failed.severity) == (
+        "expect_column_values_to_not_be_null", "raw.hr_sap__absences", "reason_code", "error")
+    assert (failed.unexpected_count, failed.raised) == (1, False)
+    assert failed.message == ("raw.hr_sap__absences: expect_column_values_to_not_be_null(reason_code) failed: "
+                              "1 unexpected value, e.g. [None]")
+    assert blocking_failures([failed]) == [failed]
+
+
+def test_code_outside_its_list(suites):
+    failed = only_failure(check(suites, "raw.hr_sap__absences", absences(reason_code="S13")))
+    assert (failed.expectation, failed.column, failed.severity) == (
+        "expect_column_values_to_be_in_set", "reason_code", "error")
+    assert "S13" in failed.message
+    assert json.loads(failed.kwargs)["value_set"][0] == "S01"
+
+
+def test_duplicate_key(suites):
+    first = GOOD_ROWS["raw.hr_sap__absences"][0]
+    failed = only_failure(check(suites, "raw.hr_sap__absences", [first, {**first, "reason_code": "S01"}]))
+    assert (failed.expectation, failed.column, failed.severity) == (
+        "expect_compound_columns_to_be_unique", "council_code, pers_no, absence_start", "error")
+    assert failed.unexpected_count == 2
+
+
+def test_date_not_in_sap_format(suites):
+    failed = only_failure(check(suites, "raw.hr_sap__absences", absences(absence_end="2025-02-07")))
+    assert (failed.expectation, failed.column, failed.severity) == (
+        "expect_column_values_to_match_regex", "absence_end", "error")
+    assert "'2025-02-07'" in failed.message
+
+
+def test_impossible_date_fails_the_regex(suites):
+    failed = only_failure(check(suites, "raw.hr_sap__absences", absences(absence_start="31.13.2025")))
+    assert (failed.expectation, failed.column) == ("expect_column_values_to_match_regex", "absence_start")
+
+
+def test_missing_table_is_a_blocking_result_not_a_crash(suites):
+    results = run_suites(duckdb.connect(), [suites["raw.hr_sap__absences"]])
+    assert len(results) == 1
+    missing = results[0]
+    assert (missing.table, missing.expectation, missing.severity, missing.success) == (
+        "raw.hr_sap__absences", "table_exists", "error", False)
+    assert "raw.hr_sap__absences" in missing.message
+    assert blocking_failures(results) == results
+
+
+def test_missing_column_is_reported_and_blocks(suites):
+    rows = [{k: v for k, v in row.items() if k != "reason_code"} for row in absences()]
+    results = check(suites, "raw.hr_sap__absences", rows)
+    failed = {(r.expectation, r.column): r for r in failures(results)}
+    assert set(failed) == {("expect_table_columns_to_match_set", None),
+                           ("expect_column_values_to_not_be_null", "reason_code"),
+                           ("expect_column_values_to_be_in_set", "reason_code")}
+    columns_check = failed["expect_table_columns_to_match_set", None]
+    assert not columns_check.raised and "reason_code" in columns_check.observed
+    broken = failed["expect_column_values_to_not_be_null", "reason_code"]
+    assert broken.raised and broken.unexpected_count is None
+    assert "could not run" in broken.message and "reason_code" in broken.observed
+    assert set(blocking_failures(results)) == set(failed.values())
+
+
+def test_warning_failure_is_reported_but_does_not_block(suites):
+    failed = only_failure(check(suites, "raw.hr_sap__absences", absences(working_days_lost="five")))
+    assert (failed.column, failed.severity, failed.success) == ("working_days_lost", "warning", False)
+    assert blocking_failures([failed]) == []
+
+
+def test_conditional_requirement_applies_only_to_matching_rows(suites):
+    rows = GOOD_ROWS["raw.hr_sap__staff_in_post"]
+    results = check(suites, "raw.hr_sap__staff_in_post", [rows[0], {**rows[1], "leaving_reason": None}])
+    failed = only_failure(results)
+    assert (failed.expectation, failed.column, failed.unexpected_count) == (
+        "expect_column_values_to_not_be_null", "leaving_reason", 1)
+    assert json.loads(failed.kwargs)["row_condition"]["column"] == {"name": "leaving_date"}
+
+
+def test_mart_percent_checks_only_apply_to_percent_rows(suites):
+    con = duckdb.connect()
+    make_mart(con, [
+        {**MART_ROW, "actual": 120.0, "numerator": 6.0, "denominator": 5.0},
+        {**MART_ROW, "kpi_code": "GM02", "unit": "count", "actual": 120.0, "numerator": 6.0, "denominator": 5.0},
+    ])
+    failed = failures(run_suites(con, [suites["marts.mart_scorecard"]]))
+    assert {(r.expectation, r.column, r.unexpected_count) for r in failed} == {
+        ("expect_column_values_to_be_between", "actual", 1),
+        ("expect_column_pair_values_a_to_be_greater_than_b", "denominator, numerator", 1),
+    }
+
+
+def test_one_gx_context_per_call(suites, monkeypatch):
+    import great_expectations as gx
+
+    made = []
+    real = gx.get_context
+    monkeypatch.setattr(gx, "get_context", lambda **kw: made.append(kw) or real(**kw))
+    con = duckdb.connect()
+    for table, rows in GOOD_ROWS.items():
+        make_raw(con, table, rows)
+    run_suites(con, [suites[table] for table in GOOD_ROWS])
+    assert [kw["mode"] for kw in made] == ["ephemeral"]
+    assert made[0]["project_config"].analytics_enabled is False
+
+
+def test_import_sets_offline_defaults_without_importing_gx():
+    env = {k: v for k, v in os.environ.items() if k != "GX_ANALYTICS_ENABLED"}
+    code = ("import os, sys, scorecard.quality; "
+            "print(os.environ['GX_ANALYTICS_ENABLED'], 'great_expectations' in sys.modules)")
+    shown = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["false", "False"]
+
+
+def write_suite(directory: Path, text: str, name: str = "raw__t.json") -> Path:
+    path = directory / name
+    path.write_text(text)
+    return path
+
+
+GOOD_SUITE = {"name": "raw__t", "meta": {"table": "raw.t"},
+              "expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}}]}
+
+
+@pytest.mark.parametrize(("suite_text", "complaint"), [
+    ("{not json", "not a suite"),
+    (json.dumps({"name": "raw__t", "expectations": []}), "meta.table"),
+    (json.dumps({**GOOD_SUITE, "meta": {"table": "raw.other"}}), "does not match the file name"),
+    (json.dumps({**GOOD_SUITE, "name": "my suite"}), "should be the file name"),
+    (json.dumps({**GOOD_SUITE, "expectations": [{"type": "expect_column_to_be_lovely", "kwargs": {"column": "a"}}]}),
+     "expect_column_to_be_lovely not found"),
+    (json.dumps({**GOOD_SUITE, "expectations": [{"type": "expect_column_values_to_be_in_set",
+                                                 "kwargs": {"column": "a"}}]}), "value_set"),
+    (json.dumps({**GOOD_SUITE, "expectations": [{**GOOD_SUITE["expectations"][0],
+                                                 "meta": {"severity": "fatal"}}]}), "meta.severity"),
+])
+def test_malformed_suite_is_a_clear_error_naming_the_file(tmp_path, suite_text, complaint):
+    write_suite(tmp_path, json.dumps({**GOOD_SUITE, "name": "raw__s", "meta": {"table": "raw.s"}}), "raw__s.json")
+    bad = write_suite(tmp_path, suite_text)
+    with pytest.raises(SuiteError, match=complaint) as raised:
+        load_suites(tmp_path)
+    assert str(raised.value).startswith(str(bad))
+
+
+def test_severity_defaults_to_error(tmp_path):
+    write_suite(tmp_path, json.dumps(GOOD_SUITE))
+    (suite,) = load_suites(tmp_path)
+    assert suite.expectations[0].meta == {"severity": "error"}
+
+
+def test_empty_directory_is_an_error(tmp_path):
+    with pytest.raises(SuiteError, match="no suite files"):
+        load_suites(tmp_path)
