@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import ipaddress
+import socket
 from pathlib import Path
 
 import duckdb
@@ -13,6 +15,43 @@ from scorecard.models import create_macros
 
 SHARED = config.PROJECT_ROOT.parent / "shared"
 SEED_CSV = SHARED / "seed" / "scorecard_q1_2023_24.csv"
+
+
+OUTSIDE_CALLS: list[str] = []
+LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
+
+
+def _is_local(host) -> bool:
+    host = str(host).strip("[]")
+    if host in LOCAL_NAMES or host.startswith("/"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_internet():
+    """Refuse, and remember, any connection or name lookup beyond this machine during the tests."""
+    original_connect, original_getaddrinfo = socket.socket.connect, socket.getaddrinfo
+
+    def guarded_connect(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):
+            OUTSIDE_CALLS.append(f"connect {address}")
+            raise ConnectionRefusedError(f"tests may not reach {address}")
+        return original_connect(sock, address)
+
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        if host is not None and not _is_local(host if isinstance(host, str) else host.decode()):
+            OUTSIDE_CALLS.append(f"lookup {host}")
+            raise socket.gaierror(f"tests may not look up {host}")
+        return original_getaddrinfo(host, *args, **kwargs)
+
+    socket.socket.connect = guarded_connect
+    socket.getaddrinfo = guarded_getaddrinfo
+    yield OUTSIDE_CALLS
+    socket.socket.connect, socket.getaddrinfo = original_connect, original_getaddrinfo
 
 
 @pytest.fixture(scope="session")

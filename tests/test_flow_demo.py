@@ -69,6 +69,10 @@ def test_flow_publishes_five_quarters(demo):
     assert all(p[1] == 24 and p[2] == result["checks_run"] > 0 for p in publications)
 
 
+def test_the_flow_made_no_call_beyond_this_machine(demo, no_internet):
+    assert no_internet == []
+
+
 def test_good_management_rows_match_the_seed(demo, seed_rows):
     published = {
         (k, p): (a, t, s, y)
