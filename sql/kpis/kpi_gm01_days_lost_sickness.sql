@@ -6,14 +6,4 @@
 -- value:       numerator / denominator, 2 decimals.
 -- sources:     hr_sap absences (absence_start, absence_end, reason_code),
 --              hr_sap staff_in_post (directorate, fte, start_date, leaving_date).
-SELECT
-    c.council_code,
-    'GM01'                                   AS kpi_code,
-    p.period_end,
-    coalesce(sum(d.numerator_value), 0)      AS numerator,
-    coalesce(sum(d.denominator_value), 0)    AS denominator
-FROM intermediate.int_periods AS p
-CROSS JOIN intermediate.int_councils AS c
-LEFT JOIN kpis.kpi_gm01_days_lost_sickness_detail AS d
-       ON d.council_code = c.council_code AND d.period_end = p.period_end
-GROUP BY ALL
+SELECT * FROM kpi_totals('kpis.kpi_gm01_days_lost_sickness_detail', 'GM01')

@@ -5,14 +5,4 @@
 -- denominator: average FTE of the Children & Young People directorate over the quarter.
 -- value:       numerator / denominator, 2 decimals.
 -- sources:     hr_sap absences, hr_sap staff_in_post.
-SELECT
-    c.council_code,
-    'GM02'                                   AS kpi_code,
-    p.period_end,
-    coalesce(sum(d.numerator_value), 0)      AS numerator,
-    coalesce(sum(d.denominator_value), 0)    AS denominator
-FROM intermediate.int_periods AS p
-CROSS JOIN intermediate.int_councils AS c
-LEFT JOIN kpis.kpi_gm02_days_lost_long_term_sickness_detail AS d
-       ON d.council_code = c.council_code AND d.period_end = p.period_end
-GROUP BY ALL
+SELECT * FROM kpi_totals('kpis.kpi_gm02_days_lost_long_term_sickness_detail', 'GM02')

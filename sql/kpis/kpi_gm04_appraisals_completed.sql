@@ -7,14 +7,4 @@
 -- value:       100 x numerator / denominator, 1 decimal. Reported from Q1 2023/24
 --              (reference/kpis.csv first_period_end).
 -- sources:     hr_sap appraisals (due_date, completed_date, entered_on_sap_date), staff_in_post.
-SELECT
-    c.council_code,
-    'GM04'                                   AS kpi_code,
-    p.period_end,
-    coalesce(sum(d.numerator_value), 0)      AS numerator,
-    coalesce(sum(d.denominator_value), 0)    AS denominator
-FROM intermediate.int_periods AS p
-CROSS JOIN intermediate.int_councils AS c
-LEFT JOIN kpis.kpi_gm04_appraisals_completed_detail AS d
-       ON d.council_code = c.council_code AND d.period_end = p.period_end
-GROUP BY ALL
+SELECT * FROM kpi_totals('kpis.kpi_gm04_appraisals_completed_detail', 'GM04')

@@ -7,14 +7,4 @@
 --              the period end) / 2, headcount = employments in post that day.
 -- value:       100 x numerator / denominator, 1 decimal. Reported from Q2 2022/23.
 -- sources:     hr_sap staff_in_post (directorate, start_date, leaving_date).
-SELECT
-    c.council_code,
-    'GM05'                                   AS kpi_code,
-    p.period_end,
-    coalesce(sum(d.numerator_value), 0)      AS numerator,
-    coalesce(sum(d.denominator_value), 0)    AS denominator
-FROM intermediate.int_periods AS p
-CROSS JOIN intermediate.int_councils AS c
-LEFT JOIN kpis.kpi_gm05_staff_turnover_detail AS d
-       ON d.council_code = c.council_code AND d.period_end = p.period_end
-GROUP BY ALL
+SELECT * FROM kpi_totals('kpis.kpi_gm05_staff_turnover_detail', 'GM05')

@@ -4,14 +4,4 @@
 --              Children & Young People directorate. The incident may be in an earlier quarter.
 -- denominator: none.
 -- sources:     hr_sap riddor_reports (directorate, reported_date).
-SELECT
-    c.council_code,
-    'GM06'                                   AS kpi_code,
-    p.period_end,
-    coalesce(sum(d.numerator_value), 0)      AS numerator,
-    NULL::DOUBLE                             AS denominator
-FROM intermediate.int_periods AS p
-CROSS JOIN intermediate.int_councils AS c
-LEFT JOIN kpis.kpi_gm06_riddor_reports_detail AS d
-       ON d.council_code = c.council_code AND d.period_end = p.period_end
-GROUP BY ALL
+SELECT * FROM kpi_totals('kpis.kpi_gm06_riddor_reports_detail', 'GM06', counts_only := true)

@@ -8,14 +8,4 @@
 -- denominator: none (the drill-through lists every open recommendation).
 -- sources:     audit recommendations (directorate, raised_date, agreed_target_date,
 --              revised_target_date, date_revised, date_closed).
-SELECT
-    c.council_code,
-    'GM07'                                   AS kpi_code,
-    p.period_end,
-    coalesce(sum(d.numerator_value), 0)      AS numerator,
-    NULL::DOUBLE                             AS denominator
-FROM intermediate.int_periods AS p
-CROSS JOIN intermediate.int_councils AS c
-LEFT JOIN kpis.kpi_gm07_audit_recommendations_overdue_detail AS d
-       ON d.council_code = c.council_code AND d.period_end = p.period_end
-GROUP BY ALL
+SELECT * FROM kpi_totals('kpis.kpi_gm07_audit_recommendations_overdue_detail', 'GM07', counts_only := true)
