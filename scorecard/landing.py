@@ -1,22 +1,35 @@
-"""Find the extract files a run reads in the landing zone, and fingerprint them."""
+"""Find the extract files a run reads in the landing zone, and fingerprint them.
+
+Layout: `landing/<source>/<extract_date>/<file>` (docs/contracts.md). A source folder that is
+absent means the council does not send that source; inside a source's extract folder every
+required file must be present, and an optional file that is absent is recorded as such.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from scorecard.errors import LandingError
-from scorecard.sources import CONTRACTS, Contract
+from scorecard.errors import ContractError, LandingError
+from scorecard.sources import CONTRACTS, SOURCES, Contract
+
+MANIFEST = "extract.json"
 
 
 @dataclass(frozen=True)
 class ExtractFile:
     contract: Contract
     path: Path
-    extract_date: dt.date
-    sha256: str
+    extract_date: dt.date | None
+    sha256: str | None  # None: the file is absent (an optional file, or a source not sent)
+    council_code: str | None = None  # from extract.json, for files that carry no council code
+
+    @property
+    def present(self) -> bool:
+        return self.sha256 is not None
 
 
 def _sha256(path: Path) -> str:
@@ -37,6 +50,20 @@ def _extract_dates(source_dir: Path) -> list[dt.date]:
     return sorted(dates)
 
 
+def read_manifest(folder: Path) -> str | None:
+    """The council code an extract folder declares in extract.json, if it has one."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        code = json.loads(path.read_text(encoding="utf-8"))["council_code"]
+    except (ValueError, KeyError, TypeError):
+        raise ContractError(path, None, "council_code", "not a JSON object with a council_code") from None
+    if not (isinstance(code, str) and len(code) == 3 and code.isdigit()):
+        raise ContractError(path, None, "council_code", f"{code!r} is not a three-digit LA code")
+    return code
+
+
 def find_extracts(landing: Path, period_end: dt.date) -> list[ExtractFile]:
     """For each source, the newest extract folder dated on or after the period end.
 
@@ -44,18 +71,34 @@ def find_extracts(landing: Path, period_end: dt.date) -> list[ExtractFile]:
     every quarter; what was published from earlier extracts stays frozen in `published`.
     """
     landing = Path(landing)
-    found = []
-    for source in dict.fromkeys(c.source for c in CONTRACTS):
+    if not landing.is_dir():
+        raise LandingError(f"{landing}: landing zone not found")
+    found: list[ExtractFile] = []
+    for source in SOURCES:
+        contracts = [c for c in CONTRACTS if c.source == source]
         source_dir = landing / source
+        if not source_dir.exists():
+            found.extend(ExtractFile(c, source_dir / c.file_name, None, None) for c in contracts)
+            continue
         usable = [d for d in _extract_dates(source_dir) if d >= period_end]
         if not usable:
             raise LandingError(
                 f"{source_dir}: no extract folder (YYYY-MM-DD) dated on or after {period_end}"
             )
-        extract_date = usable[-1]
-        for contract in (c for c in CONTRACTS if c.source == source):
-            path = source_dir / extract_date.isoformat() / contract.file_name
+        folder = source_dir / usable[-1].isoformat()
+        council_code = read_manifest(folder)
+        hashes: dict[Path, str] = {}
+        for contract in contracts:
+            path = folder / contract.file_name
             if not path.is_file():
-                raise LandingError(f"{path}: extract file missing")
-            found.append(ExtractFile(contract, path, extract_date, _sha256(path)))
+                if contract.required_file:
+                    raise LandingError(f"{path}: extract file missing")
+                found.append(ExtractFile(contract, path, usable[-1], None, council_code))
+                continue
+            if contract.council_code_from == "manifest" and council_code is None:
+                raise ContractError(folder / MANIFEST, None, "council_code",
+                                    f"required: {contract.file_name} carries no council code")
+            if path not in hashes:
+                hashes[path] = _sha256(path)
+            found.append(ExtractFile(contract, path, usable[-1], hashes[path], council_code))
     return found

@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from scorecard.landing import ExtractFile
-from scorecard.read import read_extract
+from scorecard.read import empty_extract, read_extract
 from scorecard.validate import validate
 
 
@@ -52,7 +52,10 @@ def load_extract(con: duckdb.DuckDBPyConnection, extract: ExtractFile, run_id: s
     """Replace the raw table with this extract; record the load and any quarantined rows."""
     contract = extract.contract
     load_id = f"{run_id}:{contract.source}__{contract.table}"
-    frame = read_extract(extract.path, contract)
+    if extract.present:
+        frame = read_extract(extract.path, contract, extract.council_code)
+    else:
+        frame = empty_extract(contract)
     checked = validate(frame, contract)
     loaded = checked.loaded.with_columns(
         pl.lit(load_id).alias("_load_id"),

@@ -45,7 +45,8 @@ def extract(landing_dir: Path, period_end: dt.date) -> list[dict]:
     """The extract files this run reads, with their hashes (the file adapter: a drop in landing/)."""
     return [
         {"source": f.contract.source, "table": f.contract.table, "path": str(f.path),
-         "extract_date": f.extract_date.isoformat(), "sha256": f.sha256}
+         "extract_date": f.extract_date.isoformat() if f.extract_date else None,
+         "sha256": f.sha256, "council_code": f.council_code}
         for f in landing.find_extracts(landing_dir, period_end)
     ]
 
@@ -57,7 +58,8 @@ def load_extracts(warehouse: Path, run_id: str, manifest: list[dict]) -> list[di
         for item in manifest:
             extract_file = landing.ExtractFile(
                 contracts[(item["source"], item["table"])], Path(item["path"]),
-                dt.date.fromisoformat(item["extract_date"]), item["sha256"],
+                dt.date.fromisoformat(item["extract_date"]) if item["extract_date"] else None,
+                item["sha256"], item["council_code"],
             )
             results.append(asdict(load.load_extract(con, extract_file, run_id)))
     return results
@@ -99,7 +101,7 @@ def publish_run(warehouse: Path, run_id: str, period_ends: list[dt.date], manife
     with open_warehouse(warehouse) as con:
         publication = publish.publish(
             con, run_id, period_ends,
-            extracts=[{"file": m["path"], "sha256": m["sha256"]} for m in manifest],
+            extracts=[{"file": m["path"], "sha256": m["sha256"]} for m in manifest if m["sha256"]],
             checks_run=checks["checks_run"],
             checks_failed_warning=len(checks["warnings"]),
             views_dir=config.SQL_DIR / "published",

@@ -18,21 +18,35 @@ from scorecard.sources.contract import Contract
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
-def read_extract(path: Path, contract: Contract) -> pl.DataFrame:
+def read_extract(path: Path, contract: Contract, council_code: str | None = None) -> pl.DataFrame:
     """Return the file's records as text, columns renamed to the contract's names.
 
-    A `_row_number` column gives the row as a person opening the file would count it (header = 1).
+    A `_row_number` column gives the row as a person opening the file would count it (header = 1;
+    for XML, the line of the element). Files that carry no council code get `council_code` from
+    the extract folder's manifest.
     """
+    if contract.file_format == "xml":
+        from scorecard.cin_xml import read_cin_census
+
+        return read_cin_census(path, council_code)[contract.table]
     if contract.file_format == "csv":
         frame = _read_csv(path, contract)
     elif contract.file_format == "xlsx":
         frame = _read_xlsx(path, contract)
     else:
         raise ContractError(path, None, None, f"unsupported file format '{contract.file_format}'")
-    frame = _rename_to_contract(path, frame, contract)
-    return frame.with_row_index("_row_number", offset=2).with_columns(
-        pl.col("_row_number").cast(pl.Int64)
-    )
+    frame = _rename_to_contract(path, frame, contract).with_row_index("_row_number", offset=2)
+    frame = frame.with_columns(pl.col("_row_number").cast(pl.Int64))
+    if contract.council_code_from == "manifest":
+        frame = frame.select("_row_number", pl.lit(council_code, pl.String).alias("council_code"),
+                             pl.exclude("_row_number"))
+    return frame
+
+
+def empty_extract(contract: Contract) -> pl.DataFrame:
+    """The frame of a file that was not sent: the contract's columns, no rows."""
+    names = ["_row_number", *dict.fromkeys(["council_code", *contract.column_names])]
+    return pl.DataFrame(schema={n: pl.Int64 if n == "_row_number" else pl.String for n in names})
 
 
 def _decode(path: Path, contract: Contract) -> str:

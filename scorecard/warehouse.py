@@ -28,8 +28,8 @@ CREATE TABLE IF NOT EXISTS meta.loads (
     source           VARCHAR NOT NULL,
     source_table     VARCHAR NOT NULL,
     source_file      VARCHAR NOT NULL,
-    extract_date     DATE NOT NULL,
-    sha256           VARCHAR NOT NULL,
+    extract_date     DATE,                     -- null: the source was not sent
+    sha256           VARCHAR,                  -- null: the file was absent (loaded as empty)
     rows_in          BIGINT NOT NULL,
     rows_loaded      BIGINT NOT NULL,
     rows_quarantined BIGINT NOT NULL,

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from landing_builder import write_recommendations, write_sap_csv
-from scorecard.errors import ContractError
+from scorecard.errors import ContractError, LandingError
 from scorecard.landing import ExtractFile, find_extracts
 from scorecard.load import load_extract
 from scorecard.read import read_extract
@@ -118,6 +118,15 @@ def test_newest_extract_on_or_after_the_period_end_is_used(tmp_path):
             write_sap_csv(tmp_path, contract, [], extract_date)
         write_recommendations(tmp_path, [], extract_date)
     found = find_extracts(tmp_path, D(2023, 6, 30))
-    assert {f.extract_date for f in found} == {D(2023, 7, 14)}
-    assert len(found) == 5
-    assert all(len(f.sha256) == 64 for f in found)
+    sent = [f for f in found if f.contract.source in ("hr_sap", "audit")]
+    assert {f.extract_date for f in sent} == {D(2023, 7, 14)}
+    assert len(sent) == 5 and all(len(f.sha256) == 64 for f in sent)
+    # sources this council does not send are listed as absent, to be loaded as empty tables
+    absent = [f for f in found if f.contract.source not in ("hr_sap", "audit")]
+    assert absent and not any(f.present for f in absent)
+
+
+def test_a_missing_required_file_stops_the_run(tmp_path):
+    write_sap_csv(tmp_path, hr_sap.STAFF_IN_POST, [])
+    with pytest.raises(LandingError, match=r"hr_sap/2023-07-07/absences.csv: extract file missing"):
+        find_extracts(tmp_path, D(2023, 6, 30))

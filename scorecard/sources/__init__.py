@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from scorecard.sources import audit, hr_sap
+from scorecard.sources import audit, education, hr_sap, social_care
 from scorecard.sources.contract import Column, Contract
 
-CONTRACTS: tuple[Contract, ...] = hr_sap.CONTRACTS + audit.CONTRACTS
+CONTRACTS: tuple[Contract, ...] = (
+    hr_sap.CONTRACTS + audit.CONTRACTS + social_care.CONTRACTS + education.CONTRACTS
+)
 SOURCES: tuple[str, ...] = tuple(dict.fromkeys(c.source for c in CONTRACTS))
 
 

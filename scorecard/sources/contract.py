@@ -46,6 +46,11 @@ class Contract:
     date_formats: tuple[str, ...] = ("%Y-%m-%d",)
     sheet: str | None = None
     description: str = ""
+    # Where each row's council code comes from: a `council_code` column of the file, the extract
+    # folder's extract.json (DfE layouts that carry none), or the file itself (CIN census <LEA>).
+    council_code_from: str = "column"
+    # A file the run cannot do without; an optional one that is absent loads as an empty table.
+    required_file: bool = True
     column_names: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
