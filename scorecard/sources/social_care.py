@@ -90,7 +90,7 @@ MISSING = Contract(
 # Every table gets council_code from the file's <LEA>; referral_number is the position (from 1)
 # of the <CINdetails> inside its <Child>, linking a referral to its assessments, S47s and plans.
 _CIN = {"source": SOURCE, "file_name": "cin_census.xml", "date_formats": ("%Y-%m-%d",),
-        "council_code_from": "file", "encoding": "utf-8"}
+        "council_code_from": "file", "encoding": "utf-8", "required_file": False}
 LA_CHILD_ID = Column("la_child_id", "text", header="LAchildID", identifier=True)
 REFERRAL_NUMBER = Column("referral_number", "pattern", pattern=r"^[0-9]+$")
 TRUE_FALSE = ("true", "false", "1", "0")
