@@ -42,6 +42,30 @@ def demo(
 
 
 @app.command()
+def comparators(
+    la_code: Annotated[str, typer.Option(help="The council's three-digit (old) DfE LA code.")],
+    year: Annotated[str, typer.Option(help="DfE reporting year, e.g. 2021-22.")],
+    dfe_dir: Annotated[Path, typer.Option(help="Folder of DfE LA-level CSVs and the SN groupings.")],
+    out: Annotated[Path, typer.Option(help="Reference CSV to write; rows it already holds for "
+                                           "other KPIs, councils or years are kept.")],
+) -> None:
+    """Statistical-neighbour comparators from DfE's published files (docs/comparators.md)."""
+    from scorecard.comparators import compute_comparators, merge_into, write_comparators
+
+    try:
+        frame = compute_comparators(dfe_dir, la_code, year)
+        write_comparators(merge_into(frame, out), out)
+    except ScorecardError as exc:
+        _fail(str(exc))
+        return
+    for row in frame.iter_rows(named=True):
+        value = "none" if row["comparator"] is None else f"{row['comparator']:.1f}"
+        typer.echo(f"{row['kpi_code']} {year}: {value} "
+                   f"({row['neighbours_used']} neighbours, {row['neighbours_suppressed']} suppressed)")
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
 def run(
     period_end: Annotated[str, typer.Option(help="Quarter end to report, YYYY-MM-DD.")],
     landing: Annotated[Path, typer.Option(help="Landing zone holding the extracts.")]

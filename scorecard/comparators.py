@@ -244,3 +244,22 @@ def write_comparators(frame: pl.DataFrame, out: Path) -> Path:
                              else f"{row[c]:.1f}" if c == "comparator" else row[c]
                              for c in columns])
     return out
+
+
+def merge_into(frame: pl.DataFrame, out: Path) -> pl.DataFrame:
+    """The rows of `frame` plus the rows already in `out` that it does not replace.
+
+    A reference file also holds figures entered by hand (KPIs with no DfE file here, or other
+    years); recomputing a council's year replaces only those KPIs' rows for that council and year.
+    """
+    out = Path(out)
+    if not out.is_file():
+        return frame
+    existing = pl.read_csv(out, infer_schema=False)
+    key = ["council_code", "kpi_code", "comparator_year"]
+    kept = existing.join(frame.select(key), on=key, how="anti").with_columns(
+        pl.col("comparator").cast(pl.Float64, strict=False))
+    for column in ("neighbours_used", "neighbours_suppressed"):
+        if column in kept.columns:
+            kept = kept.with_columns(pl.col(column).cast(pl.Int64, strict=False))
+    return pl.concat([kept, frame], how="diagonal_relaxed").sort(key)
