@@ -1,4 +1,6 @@
 -- The councils this warehouse holds: any council code seen in a source.
-SELECT DISTINCT council_code FROM staging.stg_hr_sap__staff_in_post
-UNION
-SELECT DISTINCT council_code FROM staging.stg_audit__recommendations
+SELECT council_code FROM staging.stg_hr_sap__staff_in_post
+UNION SELECT council_code FROM staging.stg_audit__recommendations
+UNION SELECT council_code FROM staging.stg_social_care__cin_referrals
+UNION SELECT council_code FROM staging.stg_social_care__contacts
+UNION SELECT council_code FROM staging.stg_social_care__care_leavers

@@ -1,0 +1,11 @@
+-- CA01 % of referrals to social care that are re-referrals within 12 months. Latest quarter;
+-- smaller is better.
+-- denominator: CIN census referrals (CINreferralDate) in the quarter, including those that led to
+--              no further action, as DfE counts them.
+-- numerator:   those where the same child had an earlier referral no more than 12 months before
+--              (a previous referral exactly 12 months earlier, same calendar date, counts).
+-- value:       100 x numerator / denominator, 1 decimal. DfE/LAIT measure 271 ("re-referrals
+--              within 12 months of the previous referral"); DfE reports it for the year to
+--              31 March, this is each quarter.
+-- sources:     CIN census referrals (LAchildID, CINreferralDate).
+SELECT * FROM kpi_totals('kpis.kpi_ca01_re_referrals_detail', 'CA01')

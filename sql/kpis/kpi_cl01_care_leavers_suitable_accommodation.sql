@@ -1,0 +1,12 @@
+-- CL01 % of young people aged 19-21 who were looked after aged 16 in suitable accommodation.
+-- Snapshot; bigger is better.
+-- denominator: care leavers (former relevant children) aged 19, 20 or 21 at the period end with a
+--              keeping-in-touch contact on or before it, excluding those whose latest contact says
+--              they died or returned home to their parents (RHOM).
+-- numerator:   those whose latest recorded accommodation is suitable (DfE ACCOM code ending 1).
+--              Not in touch or refusing contact: counted, as not known to be suitable.
+-- value:       100 x numerator / denominator, 1 decimal. LAIT measure 112 counts the young people
+--              whose 19th-21st birthday falls in the year, from the OC3 return; this is the
+--              position at each quarter end from the leaving-care team's contacts.
+-- sources:     social_care care_leavers (dob, contact_date, in_touch, accommodation).
+SELECT * FROM kpi_totals('kpis.kpi_cl01_care_leavers_suitable_accommodation_detail', 'CL01')

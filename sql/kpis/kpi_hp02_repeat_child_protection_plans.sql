@@ -1,0 +1,10 @@
+-- HP02 % of children becoming the subject of a child protection plan for a second or subsequent
+-- time. Latest quarter; smaller is better.
+-- denominator: child protection plans starting (CPPstartDate) in the quarter.
+-- numerator:   those where the child had an earlier plan (an earlier CPPstartDate in the census,
+--              ever, as DfE counts it) or the census records NumberOfPreviousCPP of 1 or more
+--              (plans before the census history began).
+-- value:       100 x numerator / denominator, 1 decimal; the rolling 12-month figure sums four
+--              quarters' numerators and denominators. LAIT measure 15.
+-- sources:     CIN census child protection plans.
+SELECT * FROM kpi_totals('kpis.kpi_hp02_repeat_child_protection_plans_detail', 'HP02')
