@@ -1,6 +1,17 @@
 -- Every KPI model's numerator and denominator, one row per council, KPI and period end.
--- A KPI joins the scorecard by being listed here.
-SELECT * FROM kpis.kpi_gm01_days_lost_sickness
+-- A KPI joins the scorecard by being listed here (in the report's order).
+SELECT * FROM kpis.kpi_qa01_audits_good_or_better
+UNION ALL BY NAME SELECT * FROM kpis.kpi_qa02_two_or_fewer_social_workers
+UNION ALL BY NAME SELECT * FROM kpis.kpi_ca01_re_referrals
+UNION ALL BY NAME SELECT * FROM kpis.kpi_ca02_initial_visits_in_time
+UNION ALL BY NAME SELECT * FROM kpis.kpi_ca03_contact_decisions_in_time
+UNION ALL BY NAME SELECT * FROM kpis.kpi_hp01_assessments_in_45_days
+UNION ALL BY NAME SELECT * FROM kpis.kpi_hp02_repeat_child_protection_plans
+UNION ALL BY NAME SELECT * FROM kpis.kpi_hp03_child_protection_plans_two_years
+UNION ALL BY NAME SELECT * FROM kpis.kpi_hp04_strategy_discussions_in_time
+UNION ALL BY NAME SELECT * FROM kpis.kpi_cl01_care_leavers_suitable_accommodation
+UNION ALL BY NAME SELECT * FROM kpis.kpi_cl02_care_leavers_in_education_employment_training
+UNION ALL BY NAME SELECT * FROM kpis.kpi_gm01_days_lost_sickness
 UNION ALL BY NAME SELECT * FROM kpis.kpi_gm02_days_lost_long_term_sickness
 UNION ALL BY NAME SELECT * FROM kpis.kpi_gm03_days_lost_stress
 UNION ALL BY NAME SELECT * FROM kpis.kpi_gm04_appraisals_completed
