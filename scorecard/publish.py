@@ -19,6 +19,7 @@ PUBLISHED_TABLES = {
     # published table: the mart it is a frozen copy of
     "published.scorecard": "marts.mart_scorecard",
     "published.kpi_detail": "marts.fct_kpi_detail",
+    "published.kpi_breakdowns": "marts.fct_kpi_breakdowns",
 }
 
 

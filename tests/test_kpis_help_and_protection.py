@@ -153,7 +153,12 @@ def kpis(tmp_path_factory):
     mart = {(k, p): (a, s) for k, p, a, s in con.execute(
         "SELECT kpi_code, period_end, actual, status FROM marts.mart_scorecard").fetchall()}
     con.close()
-    return {"figures": figures, "mart": mart}
+    return {"figures": figures, "mart": mart, "warehouse": warehouse}
+
+
+@pytest.fixture(scope="module")
+def kpis_warehouse(kpis):
+    return kpis["warehouse"]
 
 
 def figures(kpis, code, period_end=Q1):
@@ -213,3 +218,15 @@ def test_cl01_cl02_care_leavers_aged_19_to_21(kpis):
     # cohort at P: Y1 (20), Y2 (19 on P), Y4 (21), Y7 (20); Y3 is 18, Y5 22, Y6 died, Y8 RHOM
     assert figures(kpis, "CL01") == (2, 4)          # Y1, Y7 suitably accommodated
     assert figures(kpis, "CL02") == (1, 4)          # Y1 in education, employment or training
+
+
+def test_care_leaver_breakdowns_for_the_commentary(kpis_warehouse):
+    con = duckdb.connect(str(kpis_warehouse), read_only=True)
+    rows = {(k, b): (n, d) for k, b, n, d in con.execute(
+        "SELECT kpi_code, breakdown, numerator, denominator FROM marts.fct_kpi_breakdowns "
+        "WHERE period_end = DATE '2023-06-30'").fetchall()}
+    con.close()
+    # all ages 17-21 adds Y3 (18: suitable, EET) to the 19-21 cohort of four
+    assert rows[("CL01", "ages_17_to_21")] == (3, 5)
+    assert rows[("CL02", "ages_17_to_21")] == (2, 5)
+    assert rows[("CL01", "ages_17_to_18")] == (1, 1)
