@@ -10,6 +10,12 @@ UNION ALL SELECT council_code, kpi_code, period_end, subject_key, numerator_valu
 UNION ALL SELECT council_code, kpi_code, period_end, subject_key, numerator_value, denominator_value FROM kpis.kpi_hp02_repeat_child_protection_plans_detail
 UNION ALL SELECT council_code, kpi_code, period_end, subject_key, numerator_value, denominator_value FROM kpis.kpi_hp03_child_protection_plans_two_years_detail
 UNION ALL SELECT council_code, kpi_code, period_end, subject_key, numerator_value, denominator_value FROM kpis.kpi_hp04_strategy_discussions_in_time_detail
+UNION ALL SELECT council_code, kpi_code, period_end, subject_key, numerator_value, denominator_value FROM kpis.kpi_cc01_in_house_fostering_detail
+UNION ALL SELECT council_code, kpi_code, period_end, subject_key, numerator_value, denominator_value FROM kpis.kpi_cc02_long_term_stability_detail
+UNION ALL SELECT council_code, kpi_code, period_end, subject_key, numerator_value, denominator_value FROM kpis.kpi_cc03_reviews_in_time_detail
+UNION ALL SELECT council_code, kpi_code, period_end, subject_key, numerator_value, denominator_value FROM kpis.kpi_cc04_three_placements_detail
+UNION ALL SELECT council_code, kpi_code, period_end, subject_key, numerator_value, denominator_value FROM kpis.kpi_cc05_persistent_absence_detail
+UNION ALL SELECT council_code, kpi_code, period_end, subject_key, numerator_value, denominator_value FROM kpis.kpi_cc06_returned_to_care_detail
 UNION ALL SELECT council_code, kpi_code, period_end, subject_key, numerator_value, denominator_value FROM kpis.kpi_cl01_care_leavers_suitable_accommodation_detail
 UNION ALL SELECT council_code, kpi_code, period_end, subject_key, numerator_value, denominator_value FROM kpis.kpi_cl02_care_leavers_in_education_employment_training_detail
 UNION ALL SELECT council_code, kpi_code, period_end, subject_key, numerator_value, denominator_value FROM kpis.kpi_gm01_days_lost_sickness_detail

@@ -1,0 +1,14 @@
+-- CC01 % of children in foster care placed with the council's own foster carers. Snapshot at the
+-- period end P; bigger is better.
+-- denominator: children looked after at P (an episode with decom <= P and dec empty or > P; one
+--              who left on P is not, one who started on P is) whose current episode's place is
+--              U1-U6 (foster care: U1-U3 with a relative or friend, U4-U6 other foster carers).
+-- numerator:   those whose current episode's place_provider is PR1 (the council's own provision).
+--              An empty place_provider is not PR1.
+-- exclusions:  short breaks (legal status V3/V4) are not looked after here; placements for
+--              adoption (A3-A6), even with the child's foster carers, are not foster care.
+-- value:       100 x numerator / denominator, 1 decimal.
+-- sources:     903 episodes (decom, dec, ls, place, place_provider).
+-- vs DfE:      DfE publishes placement providers for children looked after at 31 March; this
+--              takes the same cut at every quarter end.
+SELECT * FROM kpi_totals('kpis.kpi_cc01_in_house_fostering_detail', 'CC01')

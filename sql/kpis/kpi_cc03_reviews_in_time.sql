@@ -1,0 +1,18 @@
+-- CC03 % of children looked after reviews held in time. Latest quarter; bigger is better.
+-- denominator: 903 reviews with a review date in the quarter, that fall within one of the
+--              child's periods of care (start <= review <= end, or the period still open).
+-- numerator:   those held on or before their due date. Reviews are numbered within their period
+--              of care in date order: the 1st is due within 20 working days of the period's start
+--              (wdn(review) - wdn(start) <= 20, start = day 0, Mon-Fri less E&W bank holidays);
+--              the 2nd within 3 months of the 1st; each later one within 6 months of the one
+--              before (calendar months, same day of the month; the month's last day where it has
+--              no such day). Being on the due date itself is in time.
+-- exclusions:  reviews outside every period of care, including short-break (V3/V4) reviews.
+-- value:       100 x numerator / denominator, 1 decimal.
+-- sources:     903 reviews (review), episodes (decom, dec, ls, rec) for the periods of care.
+-- vs DfE:      the timescales are those of the Care Planning, Placement and Case Review (England)
+--              Regulations 2010 (first review within 20 working days of the child becoming looked
+--              after, second within 3 months of the first, later ones within 6 months of the one
+--              before). A period's first review is the first one in this extract: a period begun
+--              before the council's 903 history starts is numbered from its first review here.
+SELECT * FROM kpi_totals('kpis.kpi_cc03_reviews_in_time_detail', 'CC03')

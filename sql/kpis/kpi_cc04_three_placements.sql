@@ -1,0 +1,18 @@
+-- CC04 % of children looked after with 3 or more placements in the last 12 months. Snapshot at
+-- the period end P; smaller is better.
+-- denominator: children looked after at P (decom <= P, dec empty or > P).
+-- numerator:   those with 3 or more placements overlapping the 12 months to P: placement start <=
+--              P and (end empty or end >= rolling_year_start, the day after P a year earlier),
+--              over all the child's periods of care in that time. A new placement starts with an
+--              episode whose rne is S, P, T or B; L (legal status only) and U (same carers) do
+--              not start one.
+-- exclusions:  short breaks (V3/V4) are not care and their placements do not count.
+-- value:       100 x numerator / denominator, 1 decimal.
+-- sources:     903 episodes (decom, dec, rne, ls, rec).
+-- vs DfE:      DfE counts children looked after at 31 March with 3 or more placements during the
+--              year ending 31 March; this uses the 12 months to every quarter end. Every placement
+--              the episodes record counts, however short (no 24-hour minimum) and whatever its
+--              type (temporary placements T0-T4 too). DfE does not count a placement for adoption
+--              with the child's foster carers as a move; here that holds when the 903 records it as
+--              rne U, not when recorded as T.
+SELECT * FROM kpi_totals('kpis.kpi_cc04_three_placements_detail', 'CC04')

@@ -1,0 +1,15 @@
+-- CC05 % of children looked after who are persistently absent from school. Snapshot at the
+-- period end P; smaller is better.
+-- denominator: children looked after at P (decom <= P, dec empty or > P) with sessions_possible
+--              > 0 summed over the school months of the quarter (the three calendar months
+--              ending P; a quarter with no school month, or a child with no attendance rows, has
+--              no sessions and is left out).
+-- numerator:   those whose sessions missed / sessions possible over those months is 10% or more
+--              (compared exactly, in whole sessions: 10 x missed >= possible).
+-- exclusions:  short breaks (V3/V4); attendance of children not looked after at P.
+-- value:       100 x numerator / denominator, 1 decimal.
+-- sources:     education attendance (month, sessions_possible, sessions_missed), 903 episodes.
+-- vs DfE:      DfE's persistent absence of children looked after is over the school year, for
+--              children looked after continuously for 12 months to 31 March; here it is the
+--              quarter's school months for every child looked after at the quarter end.
+SELECT * FROM kpi_totals('kpis.kpi_cc05_persistent_absence_detail', 'CC05')

@@ -1,0 +1,16 @@
+-- CC06 % of children starting to be looked after who had left care in the previous 12 months
+-- (re-entry). Latest quarter; smaller is better.
+-- denominator: periods of care starting in the quarter. A period of care is a continuous run of
+--              episodes (short breaks V3/V4 excluded); an episode starting on the previous
+--              episode's dec, or after one that ceased with rec X1, continues the same period.
+-- numerator:   those where the same child's previous period of care ended on or after the new
+--              start - 12 months (calendar months: left 30 Jun 2022 and back on 30 Jun 2023
+--              counts; left 29 Jun 2022 does not).
+-- exclusions:  short breaks: a move from short breaks into full-time care starts a period (and is
+--              not a return); care before the 903 history held, or with another council, is not
+--              seen.
+-- value:       100 x numerator / denominator, 1 decimal.
+-- sources:     903 episodes (decom, dec, ls, rec).
+-- vs DfE:      a local measure, from this council's 903 history only (DfE's annual statistics
+--              count children starting to be looked after in the year ending 31 March).
+SELECT * FROM kpi_totals('kpis.kpi_cc06_returned_to_care_detail', 'CC06')
