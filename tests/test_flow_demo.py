@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import published_dump
+from independent_csc import compute_csc
 from independent_gm import compute_gm
 from scorecard.config import DEMO_COUNCIL_CODE
 from scorecard.demo import write_demo_landing
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.flow
 D = dt.date
 QUARTERS = [D(2022, 6, 30), D(2022, 9, 30), D(2022, 12, 31), D(2023, 3, 31), D(2023, 6, 30)]
 SEED_COLUMNS = ["jun_22", "sep_22", "dec_22", "mar_23", "actual_jun_23"]
-GM = [f"GM0{i}" for i in range(1, 8)]
+INDEPENDENT_COLUMNS = ["kpi_code", "council_code", "period_end", "numerator", "denominator", "value"]
 
 
 @pytest.fixture(scope="module")
@@ -73,27 +74,51 @@ def test_the_flow_made_no_call_beyond_this_machine(demo, no_internet):
     assert no_internet == []
 
 
-def test_good_management_rows_match_the_seed(demo, seed_rows):
+def test_every_seed_row_matches_for_five_quarters(demo, seed_rows):
     published = {
-        (k, p): (a, t, s, y)
-        for k, p, a, t, s, y in query(demo["warehouse"],
-            "SELECT kpi_code, period_end, actual, target, status, symbol FROM published.scorecard")
+        (k, p): r for k, p, *r in query(demo["warehouse"],
+            "SELECT kpi_code, period_end, actual, target, status, symbol, comparator "
+            "FROM published.scorecard")
     }
-    for row in (r for r in seed_rows if r["kpi_code"] in GM):
+    for row in seed_rows:
+        code = row["kpi_code"]
         for quarter, column in zip(QUARTERS, SEED_COLUMNS):
-            actual, target, status, symbol = published[(row["kpi_code"], quarter)]
-            assert actual == seed_value(row[column]), (row["kpi_code"], quarter)
+            actual, target, status, symbol, comparator = published[(code, quarter)]
+            assert actual == seed_value(row[column]), (code, quarter)
             if quarter < D(2023, 4, 1):
                 # no targets were set before 2023/24
                 assert target is None
                 assert status == ("missing_target" if actual is not None else "no_information")
-        actual, target, status, symbol = published[(row["kpi_code"], D(2023, 6, 30))]
-        assert target == seed_value(row["target_jun_23"]), row["kpi_code"]
-        assert status == row["status"], row["kpi_code"]
+        actual, target, status, symbol, comparator = published[(code, D(2023, 6, 30))]
+        assert target == seed_value(row["target_jun_23"]), code
+        assert status == row["status"], code
+        assert comparator == seed_value(row["comparator"]), code
         if row["symbol"]:
-            assert symbol == row["symbol"], row["kpi_code"]
+            assert symbol == row["symbol"], code
     assert published[("GM04", D(2023, 6, 30))][2] == "missing_target"
     assert published[("GM05", D(2023, 6, 30))][2] == "missing_target"
+
+
+def test_commentary_facts_are_published(demo):
+    facts = {(k, p): (r, rp, n) for k, p, r, rp, n in query(
+        demo["warehouse"], "SELECT kpi_code, period_end, rolling_12m, rolling_12m_prev_year, "
+                           "numerator FROM published.scorecard WHERE kpi_code IN ('HP02', 'HP03')")}
+    # HP02: "over a 12-month period ... 29.4% and worse than the preceding 12-month period (26.9%)"
+    assert facts[("HP02", D(2023, 6, 30))][:2] == (29.4, 26.9)
+    assert facts[("HP02", D(2022, 6, 30))][0] == 26.9
+    # HP03: "22 children have been subject to a protection plan for more than two years (3.9%)"
+    assert facts[("HP03", D(2023, 6, 30))][2] == 22
+    breakdowns = {(k, p, b): v for k, p, b, v in query(
+        demo["warehouse"], "SELECT kpi_code, period_end, breakdown, value FROM published.kpi_breakdowns")}
+    june = D(2023, 6, 30)
+    # CL01: "across all age groups 92% ... lowest for younger care experienced people (87%)"
+    assert round(breakdowns[("CL01", june, "ages_17_to_21")]) == 92
+    assert round(breakdowns[("CL01", june, "ages_17_to_18")]) == 87
+    # CL02: all age groups 57.5% / 58.2% / 50.5%; youngest 60.7% / 62.1% / 48.6%
+    for quarter, everyone, youngest in ((D(2022, 6, 30), 57.5, 60.7), (D(2023, 3, 31), 58.2, 62.1),
+                                        (june, 50.5, 48.6)):
+        assert breakdowns[("CL02", quarter, "ages_17_to_21")] == everyone
+        assert breakdowns[("CL02", quarter, "ages_17_to_18")] == youngest
 
 
 def test_report_view_has_the_seed_layout(demo, seed_rows):
@@ -103,7 +128,7 @@ def test_report_view_has_the_seed_layout(demo, seed_rows):
                  "WHERE report_period_end = DATE '2023-06-30' ORDER BY display_order")
     assert [r[0] for r in rows] == [r["kpi_code"] for r in seed_rows]
     by_code = {r[0]: r for r in rows}
-    for seed in (r for r in seed_rows if r["kpi_code"] in GM):
+    for seed in seed_rows:
         got = by_code[seed["kpi_code"]]
         assert got[1] == "Jun-22"
         assert list(got[2:7]) == [seed_value(seed[c]) for c in SEED_COLUMNS]
@@ -132,12 +157,15 @@ def test_rolling_12_months_match_an_independent_computation(demo):
     with (Path(__file__).parent.parent / "reference" / "kpis.csv").open(encoding="utf-8") as handle:
         catalogue = {r["kpi_code"]: r for r in csv.DictReader(handle)}
     quarter_ends = [D(2021, 6, 30), D(2021, 9, 30), D(2021, 12, 31), D(2022, 3, 31)] + QUARTERS
-    independent = compute_gm(demo["landing"], quarter_ends)  # percent KPIs already x 100
+    independent = pl.concat([  # percent KPIs already x 100
+        compute_gm(demo["landing"], quarter_ends).select(INDEPENDENT_COLUMNS),
+        compute_csc(demo["landing"], quarter_ends).select(INDEPENDENT_COLUMNS),
+    ])
     published = {(k, p): (r, rp) for k, p, r, rp in query(
         demo["warehouse"], "SELECT kpi_code, period_end, rolling_12m, rolling_12m_prev_year "
-                           "FROM published.scorecard WHERE kpi_code LIKE 'GM%'")}
+                           "FROM published.scorecard")}
     checked = 0
-    for code in GM:
+    for code in catalogue:
         kpi = catalogue[code]
         frame = independent.filter(pl.col("kpi_code") == code)
         for quarter in QUARTERS:
@@ -150,7 +178,7 @@ def test_rolling_12_months_match_an_independent_computation(demo):
                                             int(kpi["decimals"]), quarter)
             assert rolling == pytest.approx(expected, abs=1e-9), (code, quarter)
             checked += 1
-    assert checked >= 30
+    assert checked >= 100
 
 
 def test_no_direct_identifier_reaches_published(demo):
