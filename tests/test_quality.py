@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from good_rows_social_care import SOCIAL_CARE_GOOD_ROWS
 from scorecard.config import EXPECTATIONS_DIR
 from scorecard.quality import CheckResult, SuiteError, blocking_failures, load_suites, run_suites
 
@@ -45,6 +46,7 @@ GOOD_ROWS = {
          "raised_date": "2024-05-01", "agreed_target_date": "2024-12-31", "revised_target_date": None,
          "date_revised": None, "status": "Open", "date_closed": None},
     ],
+    **SOCIAL_CARE_GOOD_ROWS,
 }
 MART_DDL = """create table marts.mart_scorecard (
     council_code VARCHAR, kpi_code VARCHAR, period_end DATE, title VARCHAR, scorecard VARCHAR, service VARCHAR,

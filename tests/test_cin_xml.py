@@ -1,0 +1,374 @@
+"""The CIN census XML reader: rows, lines and referral numbers; refusing what is unsafe or wrong.
+
+Every XML document here is written out by hand, so the expected lines can be read off the text.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import time
+
+import duckdb
+import polars as pl
+import pytest
+
+from scorecard import cin_xml
+from scorecard.cin_xml import DTD_REFUSED, read_cin_census
+from scorecard.defects import defect_report, safe_for_spreadsheet, summarise_loads, write_defect_report
+from scorecard.errors import ContractError
+from scorecard.landing import ExtractFile
+from scorecard.load import load_extract
+from scorecard.read import read_extract
+from scorecard.sources import social_care as sc
+from scorecard.warehouse import initialise
+
+CENSUS = """<?xml version="1.0" encoding="UTF-8"?>
+<Message>
+  <Header>
+    <Source>
+      <LEA>916</LEA>
+    </Source>
+  </Header>
+  <Children>
+    <Child>
+      <ChildIdentifiers>
+        <LAchildID> C1 </LAchildID>
+        <UPN>A123456789012</UPN>
+        <PersonBirthDate>2015-03-27</PersonBirthDate>
+        <Sex>1</Sex>
+      </ChildIdentifiers>
+      <ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>
+      <CINdetails>
+        <CINreferralDate>2022-10-06</CINreferralDate>
+        <ReferralNFA>false</ReferralNFA>
+      </CINdetails>
+      <CINdetails>
+        <CINreferralDate>2023-01-05</CINreferralDate>
+        <Assessments>
+          <AssessmentActualStartDate>2023-01-06</AssessmentActualStartDate>
+          <AssessmentAuthorisationDate>2023-02-01</AssessmentAuthorisationDate>
+        </Assessments>
+        <Assessments>
+          <AssessmentActualStartDate>2023-03-01</AssessmentActualStartDate>
+        </Assessments>
+        <Section47>
+          <S47ActualStartDate>2023-01-07</S47ActualStartDate>
+          <ICPCnotRequired>true</ICPCnotRequired>
+        </Section47>
+        <ChildProtectionPlans>
+          <CPPstartDate>2023-01-20</CPPstartDate>
+          <InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse>
+          <NumberOfPreviousCPP>0</NumberOfPreviousCPP>
+        </ChildProtectionPlans>
+      </CINdetails>
+    </Child>
+    <Child>
+      <ChildIdentifiers>
+        <LAchildID>C2</LAchildID>
+        <PersonBirthDate></PersonBirthDate>
+        <GenderCurrent>9</GenderCurrent>
+        <Nickname>not in the contract</Nickname>
+      </ChildIdentifiers>
+      <CINdetails>
+        <CINreferralDate>2023-02-30</CINreferralDate>
+        <DateOfInitialCPC>2023-03-01</DateOfInitialCPC>
+      </CINdetails>
+      <CINdetails>
+        <ReferralSource>1A</ReferralSource>
+      </CINdetails>
+    </Child>
+  </Children>
+</Message>
+"""
+
+
+def line_of(text: str, needle: str, occurrence: int = 1) -> int:
+    at = -1
+    for _ in range(occurrence):
+        at = text.index(needle, at + 1)
+    return text.count("\n", 0, at) + 1
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cin_xml.clear_cache()
+    yield
+    cin_xml.clear_cache()
+
+
+def write(tmp_path, text: str | bytes, name: str = "cin_census.xml"):
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return path
+
+
+def test_rows_lines_and_referral_numbers(tmp_path):
+    tables = read_cin_census(write(tmp_path, CENSUS), "916")
+    assert set(tables) == {c.table for c in sc.CIN_CENSUS}
+    for contract in sc.CIN_CENSUS:
+        assert tables[contract.table].columns == ["_row_number", "council_code",
+                                                  *contract.column_names]
+
+    children = tables["cin_children"]
+    assert children.rows() == [
+        (9, "916", "C1", "A123456789012", "2015-03-27", "1", "WBRI"),
+        (41, "916", "C2", None, None, "9", None),
+    ]
+    assert [line_of(CENSUS, "<Child>", n) for n in (1, 2)] == [9, 41]
+
+    referrals = tables["cin_referrals"].select(
+        "_row_number", "la_child_id", "referral_number", "cin_referral_date", "referral_source",
+        "referral_nfa")
+    assert referrals.rows() == [
+        (17, "C1", "1", "2022-10-06", None, "false"),
+        (21, "C1", "2", "2023-01-05", None, None),
+        (48, "C2", "1", "2023-02-30", None, None),
+        (52, "C2", "2", None, "1A", None),
+    ]
+    assert [line_of(CENSUS, "<CINdetails>", n) for n in (1, 2, 3, 4)] == [17, 21, 48, 52]
+
+    assert tables["cin_assessments"].rows() == [
+        (23, "916", "C1", "2", "2023-01-06", "2023-02-01"),
+        (27, "916", "C1", "2", "2023-03-01", None),
+    ]
+    assert tables["cin_section47"].rows() == [(30, "916", "C1", "2", "2023-01-07", None, None, "true")]
+    assert tables["cin_cp_plans"].rows() == [(34, "916", "C1", "2", "2023-01-20", None, "NEG", None, "0")]
+    assert [line_of(CENSUS, tag) for tag in ("<Assessments>", "<Section47>", "<ChildProtectionPlans>")] \
+        == [23, 30, 34]
+
+
+def test_each_child_is_cleared_and_dropped_once_read(tmp_path, monkeypatch):
+    seen = []
+    original = cin_xml._take_child
+
+    def spy(child, rows):
+        before = list(child.itersiblings(preceding=True))
+        seen.append((len(child), [len(sibling) for sibling in before]))
+        original(child, rows)
+
+    monkeypatch.setattr(cin_xml, "_take_child", spy)
+    extra = CENSUS.replace("  </Children>", "    <Child><ChildIdentifiers><LAchildID>C3</LAchildID>"
+                           "</ChildIdentifiers></Child>\n  </Children>")
+    tables = read_cin_census(write(tmp_path, extra), None)
+    assert tables["cin_children"]["la_child_id"].to_list() == ["C1", "C2", "C3"]
+    # each child arrives whole; of the children read before it, only the last is still in the
+    # tree, and that one has been emptied
+    assert seen == [(4, []), (3, [0]), (1, [0])]
+
+
+def test_gender_current_is_read_as_sex(tmp_path):
+    text = CENSUS.replace("<Sex>1</Sex>", "<GenderCurrent> 2 </GenderCurrent>")
+    children = read_cin_census(write(tmp_path, text), "916")["cin_children"]
+    assert children["sex"].to_list() == ["2", "9"]
+
+
+def test_element_defects_reach_quarantine_with_line_and_column(tmp_path):
+    path = write(tmp_path / "landing", CENSUS)
+    con = duckdb.connect()
+    initialise(con)
+    result = load_extract(con, ExtractFile(sc.CIN_REFERRALS, path, dt.date(2023, 7, 7), "x", "916"),
+                          "run1")
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (4, 2, 2)
+    problems = con.execute("SELECT source_file, row_number, column_name, value, reason "
+                           "FROM quarantine.rows ORDER BY row_number").fetchall()
+    assert problems == [
+        (str(path), 48, "cin_referral_date", "2023-02-30", "not a valid date (yyyy-mm-dd)"),
+        (str(path), 52, "cin_referral_date", None, "required value missing"),
+    ]
+    loaded = con.execute("SELECT _row_number, council_code, la_child_id, referral_number "
+                         "FROM raw.social_care__cin_referrals ORDER BY 1").fetchall()
+    assert loaded == [(17, "916", "C1", "1"), (21, "916", "C1", "2")]
+
+
+def test_the_file_is_read_once_per_run_and_again_when_it_changes(tmp_path, monkeypatch):
+    calls = []
+    original = cin_xml._read
+    monkeypatch.setattr(cin_xml, "_read", lambda path, council: calls.append(path) or original(path, council))
+    path = write(tmp_path, CENSUS)
+    for contract in sc.CIN_CENSUS:
+        read_extract(path, contract, "916")
+    assert len(calls) == 1
+    path.write_text(CENSUS.replace("<LAchildID>C2</LAchildID>", "<LAchildID>C9</LAchildID>"),
+                    encoding="utf-8")
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 1_000_000))
+    assert read_extract(path, sc.CIN_CHILDREN, "916")["la_child_id"].to_list() == ["C1", "C9"]
+    assert len(calls) == 2
+
+
+def test_wrong_council_is_refused(tmp_path):
+    path = write(tmp_path, CENSUS.replace("<LEA>916</LEA>", "<LEA>201</LEA>"))
+    with pytest.raises(ContractError) as raised:
+        read_cin_census(path, "916")
+    error = raised.value
+    assert (error.file, error.row, error.column) == (str(path), 5, "LEA")
+    assert error.reason == "file is for council 201, extract.json says 916"
+    assert read_cin_census(path, None)["cin_children"]["council_code"].unique().to_list() == ["201"]
+
+
+@pytest.mark.parametrize("header, reason", [
+    ("<Header><Source><SourceLevel>L</SourceLevel></Source></Header>", "no <LEA>"),
+    ("<Header><Source><LEA> </LEA></Source></Header>", "no <LEA>"),
+    ("<Header><Source><LEA>Kent</LEA></Source></Header>", "'Kent' is not a three-digit LA code"),
+])
+def test_missing_or_unusable_lea_is_refused(tmp_path, header, reason):
+    text = CENSUS.replace("<Header>\n    <Source>\n      <LEA>916</LEA>\n    </Source>\n  </Header>",
+                          header)
+    assert header in text
+    with pytest.raises(ContractError, match=reason) as raised:
+        read_cin_census(write(tmp_path, text), None)
+    assert raised.value.column == "LEA"
+
+
+XXE = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<Message><Header><Source><LEA>916</LEA></Source></Header>
+<Children><Child><ChildIdentifiers><LAchildID>&x;</LAchildID></ChildIdentifiers></Child></Children>
+</Message>
+"""
+
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<Message><Header><Source><LEA>916</LEA></Source></Header>
+<Children><Child><ChildIdentifiers><LAchildID>&lol9;</LAchildID></ChildIdentifiers></Child></Children>
+</Message>
+"""
+
+
+def passwd_line() -> str:
+    try:
+        with open("/etc/passwd", encoding="utf-8", errors="replace") as handle:
+            return handle.readline().strip()
+    except OSError:
+        return "root:x:0:0"
+
+
+@pytest.mark.parametrize("backstop_only", [False, True], ids=["prolog-scan", "docinfo-backstop"])
+def test_xxe_is_refused_and_never_resolved(tmp_path, monkeypatch, backstop_only):
+    if backstop_only:  # the parser's own settings and the DOCTYPE check after the first event
+        monkeypatch.setattr(cin_xml, "_refuse_doctype", lambda path: None)
+    path = write(tmp_path, XXE)
+    with pytest.raises(ContractError) as raised:
+        read_cin_census(path, "916")
+    error = raised.value
+    assert error.reason == DTD_REFUSED
+    assert error.file == str(path)
+    assert error.row == (1 if backstop_only else 2)
+    secret = passwd_line()
+    assert secret and secret not in str(error)
+    assert "root:" not in str(error)
+
+
+@pytest.mark.parametrize("backstop_only", [False, True], ids=["prolog-scan", "docinfo-backstop"])
+def test_billion_laughs_is_refused_quickly(tmp_path, monkeypatch, backstop_only):
+    if backstop_only:
+        monkeypatch.setattr(cin_xml, "_refuse_doctype", lambda path: None)
+    started = time.monotonic()
+    with pytest.raises(ContractError, match="DOCTYPE or entities: refused"):
+        read_cin_census(write(tmp_path, LAUGHS), "916")
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("text, line", [
+    ('<!DOCTYPE Message>\n<Message/>', 1),
+    ('<?xml version="1.0"?>\n<!-- exported by CMS -->\n<!-- x -->\n<!DOCTYPE Message SYSTEM '
+     '"http://example.invalid/cin.dtd">\n<Message/>', 4),
+    ('\ufeff<?xml version="1.0"?>\n<!ENTITY x "y">\n<Message/>', 2),
+])
+def test_any_doctype_or_declaration_in_the_prolog_is_refused(tmp_path, text, line):
+    with pytest.raises(ContractError) as raised:
+        read_cin_census(write(tmp_path, text), None)
+    assert (raised.value.row, raised.value.reason) == (line, DTD_REFUSED)
+
+
+def test_doctype_in_a_utf16_file_is_refused(tmp_path):
+    text = XXE.replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    with pytest.raises(ContractError, match="DOCTYPE or entities: refused"):
+        read_cin_census(write(tmp_path, text.encode("utf-16")), "916")
+
+
+def test_malformed_xml_names_file_and_line(tmp_path):
+    text = CENSUS.replace("<LAchildID>C2</LAchildID>", "<LAchildID>C2</LAchildId>")
+    path = write(tmp_path, text)
+    with pytest.raises(ContractError) as raised:
+        read_cin_census(path, "916")
+    error = raised.value
+    assert (error.file, error.row) == (str(path), line_of(text, "<LAchildID>C2"))
+    assert error.row == 43
+    assert "not well-formed XML" in error.reason
+    assert f"{path}, row 43: not well-formed XML" in str(error)
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("", "file is empty"), ("   \n", "file is empty"),
+    ("<Message><Header>", "not well-formed XML: Premature end of data"),
+    ("not xml at all", "not well-formed XML"),
+])
+def test_empty_truncated_or_non_xml_file_is_a_contract_error(tmp_path, text, reason):
+    with pytest.raises(ContractError, match=reason):
+        read_cin_census(write(tmp_path, text), None)
+
+
+def test_undeclared_entity_is_malformed_not_resolved(tmp_path):
+    text = CENSUS.replace("<LAchildID>C2</LAchildID>", "<LAchildID>&x;</LAchildID>")
+    with pytest.raises(ContractError, match="not well-formed XML") as raised:
+        read_cin_census(write(tmp_path, text), "916")
+    assert raised.value.row == 43
+
+
+def test_namespaced_census_is_read_the_same(tmp_path):
+    text = CENSUS.replace("<Message>", '<Message xmlns="http://www.dfe.gov.uk/CIN">')
+    tables = read_cin_census(write(tmp_path, text), "916")
+    assert tables["cin_referrals"].height == 4
+    assert tables["cin_children"]["la_child_id"].to_list() == ["C1", "C2"]
+
+
+def test_defect_report_from_a_census_is_safe_to_open_in_a_spreadsheet(tmp_path):
+    text = (CENSUS.replace("<CINreferralDate>2023-02-30", "<CINreferralDate>=HYPERLINK(\"x\")")
+            .replace("<ReferralSource>1A", "<CINreferralDate>@SUM(A1)</CINreferralDate><ReferralSource>1A"))
+    path = write(tmp_path / "landing", text)
+    con = duckdb.connect()
+    initialise(con)
+    for contract in sc.CIN_CENSUS:
+        load_extract(con, ExtractFile(contract, path, dt.date(2023, 7, 7), "x", "916"), "run1")
+    absent = tmp_path / "landing" / "contacts.csv"
+    load_extract(con, ExtractFile(sc.CONTACTS, absent, dt.date(2023, 7, 7), None, "916"), "run1")
+
+    report = defect_report(con)
+    assert report.rows() == [
+        ("social_care", "cin_referrals", str(path), 48, "cin_referral_date", '=HYPERLINK("x")',
+         "not a valid date (yyyy-mm-dd)"),
+        ("social_care", "cin_referrals", str(path), 52, "cin_referral_date", "@SUM(A1)",
+         "not a valid date (yyyy-mm-dd)"),
+    ]
+    out = write_defect_report(con, tmp_path / "report" / "defects.csv")
+    with out.open(encoding="utf-8", newline="") as handle:
+        cells = [row["value"] for row in csv.DictReader(handle)]
+    assert cells == ['\'=HYPERLINK("x")', "'@SUM(A1)"]
+    assert safe_for_spreadsheet(pl.DataFrame({"v": ["+1", "-2", "\tx", "ok", None]}))["v"].to_list() \
+        == ["'+1", "'-2", "'\tx", "ok", None]
+
+    summary = {r["source_table"]: r for r in summarise_loads(con).iter_rows(named=True)}
+    assert (summary["cin_referrals"]["rows_in"], summary["cin_referrals"]["rows_loaded"],
+            summary["cin_referrals"]["rows_quarantined"]) == (4, 2, 2)
+    assert summary["cin_referrals"]["file_status"] == "present"
+    assert summary["cin_referrals"]["file"] == str(path)
+    assert summary["cin_children"]["rows_in"] == 2
+    assert (summary["contacts"]["file_status"], summary["contacts"]["rows_in"]) == ("absent", 0)
+    assert summary["contacts"]["raw_table"] == "raw.social_care__contacts"
