@@ -99,8 +99,17 @@ def figures(tmp_path_factory):
     con = duckdb.connect(str(warehouse), read_only=True)
     rows = con.execute("SELECT kpi_code, period_end, numerator, denominator, actual "
                        "FROM marts.mart_scorecard WHERE kpi_code LIKE 'GM%'").fetchall()
+    statuses = con.execute("SELECT DISTINCT status FROM marts.mart_scorecard "
+                           "WHERE kpi_code NOT LIKE 'GM%'").fetchall()
     con.close()
-    return {(k, p): (n, d, a) for k, p, n, d, a in rows}
+    figures = {(k, p): (n, d, a) for k, p, n, d, a in rows}
+    figures["statuses of KPIs from sources not sent"] = statuses
+    return figures
+
+
+def test_kpis_of_a_source_not_sent_show_no_information(figures):
+    # this council sent HR and audit extracts only: no children's social care figure, not zeros
+    assert figures["statuses of KPIs from sources not sent"] == [("no_information",)]
 
 
 # Average FTE. Q1: #1 1.0 x 91/91; #2 0.5 x 42/91 (1 Apr-12 May); #4 1.0 x 75/91 (17 Apr-30 Jun).

@@ -8,4 +8,4 @@
 --              within 12 months of the previous referral"); DfE reports it for the year to
 --              31 March, this is each quarter.
 -- sources:     CIN census referrals (LAchildID, CINreferralDate).
-SELECT * FROM kpi_totals('kpis.kpi_ca01_re_referrals_detail', 'CA01')
+SELECT * FROM kpi_totals('kpis.kpi_ca01_re_referrals_detail', 'CA01', 'social_care__cin_referrals')

@@ -5,4 +5,4 @@
 --              seen is not in time.
 -- value:       100 x numerator / denominator, 1 decimal. Local measure, no DfE equivalent.
 -- sources:     social_care initial_visits (referral_date, visit_date).
-SELECT * FROM kpi_totals('kpis.kpi_ca02_initial_visits_in_time_detail', 'CA02')
+SELECT * FROM kpi_totals('kpis.kpi_ca02_initial_visits_in_time_detail', 'CA02', 'social_care__initial_visits')

@@ -11,4 +11,4 @@
 -- sources:     903 episodes (decom, dec, ls, place, place_provider).
 -- vs DfE:      DfE publishes placement providers for children looked after at 31 March; this
 --              takes the same cut at every quarter end.
-SELECT * FROM kpi_totals('kpis.kpi_cc01_in_house_fostering_detail', 'CC01')
+SELECT * FROM kpi_totals('kpis.kpi_cc01_in_house_fostering_detail', 'CC01', 'social_care__episodes')

@@ -18,4 +18,4 @@
 --              recorded as T (legal status and placement), which DfE allows for a placement for
 --              adoption with the current foster carers (A3/A5), it starts a new placement here.
 --              DfE measures at 31 March only; this at every quarter end.
-SELECT * FROM kpi_totals('kpis.kpi_cc02_long_term_stability_detail', 'CC02')
+SELECT * FROM kpi_totals('kpis.kpi_cc02_long_term_stability_detail', 'CC02', 'social_care__episodes')

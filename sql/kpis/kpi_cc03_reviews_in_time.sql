@@ -15,4 +15,4 @@
 --              after, second within 3 months of the first, later ones within 6 months of the one
 --              before). A period's first review is the first one in this extract: a period begun
 --              before the council's 903 history starts is numbered from its first review here.
-SELECT * FROM kpi_totals('kpis.kpi_cc03_reviews_in_time_detail', 'CC03')
+SELECT * FROM kpi_totals('kpis.kpi_cc03_reviews_in_time_detail', 'CC03', 'social_care__reviews')

@@ -15,4 +15,4 @@
 --              type (temporary placements T0-T4 too). DfE does not count a placement for adoption
 --              with the child's foster carers as a move; here that holds when the 903 records it as
 --              rne U, not when recorded as T.
-SELECT * FROM kpi_totals('kpis.kpi_cc04_three_placements_detail', 'CC04')
+SELECT * FROM kpi_totals('kpis.kpi_cc04_three_placements_detail', 'CC04', 'social_care__episodes')

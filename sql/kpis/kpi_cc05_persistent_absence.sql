@@ -12,4 +12,4 @@
 -- vs DfE:      DfE's persistent absence of children looked after is over the school year, for
 --              children looked after continuously for 12 months to 31 March; here it is the
 --              quarter's school months for every child looked after at the quarter end.
-SELECT * FROM kpi_totals('kpis.kpi_cc05_persistent_absence_detail', 'CC05')
+SELECT * FROM kpi_totals('kpis.kpi_cc05_persistent_absence_detail', 'CC05', 'education__attendance')

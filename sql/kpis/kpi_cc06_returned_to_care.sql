@@ -13,4 +13,4 @@
 -- sources:     903 episodes (decom, dec, ls, rec).
 -- vs DfE:      a local measure, from this council's 903 history only (DfE's annual statistics
 --              count children starting to be looked after in the year ending 31 March).
-SELECT * FROM kpi_totals('kpis.kpi_cc06_returned_to_care_detail', 'CC06')
+SELECT * FROM kpi_totals('kpis.kpi_cc06_returned_to_care_detail', 'CC06', 'social_care__episodes')

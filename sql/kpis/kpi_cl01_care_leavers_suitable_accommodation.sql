@@ -9,4 +9,4 @@
 --              whose 19th-21st birthday falls in the year, from the OC3 return; this is the
 --              position at each quarter end from the leaving-care team's contacts.
 -- sources:     social_care care_leavers (dob, contact_date, in_touch, accommodation).
-SELECT * FROM kpi_totals('kpis.kpi_cl01_care_leavers_suitable_accommodation_detail', 'CL01')
+SELECT * FROM kpi_totals('kpis.kpi_cl01_care_leavers_suitable_accommodation_detail', 'CL01', 'social_care__care_leavers')

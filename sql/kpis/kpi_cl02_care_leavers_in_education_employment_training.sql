@@ -6,4 +6,4 @@
 -- value:       100 x numerator / denominator, 1 decimal. LAIT care leavers in EET (19-21), which
 --              DfE takes from the OC3 return around the birthday; here each quarter end.
 -- sources:     social_care care_leavers (dob, contact_date, in_touch, activity).
-SELECT * FROM kpi_totals('kpis.kpi_cl02_care_leavers_in_education_employment_training_detail', 'CL02')
+SELECT * FROM kpi_totals('kpis.kpi_cl02_care_leavers_in_education_employment_training_detail', 'CL02', 'social_care__care_leavers')

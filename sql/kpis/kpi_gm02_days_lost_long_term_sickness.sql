@@ -5,4 +5,4 @@
 -- denominator: average FTE of the Children & Young People directorate over the quarter.
 -- value:       numerator / denominator, 2 decimals.
 -- sources:     hr_sap absences, hr_sap staff_in_post.
-SELECT * FROM kpi_totals('kpis.kpi_gm02_days_lost_long_term_sickness_detail', 'GM02')
+SELECT * FROM kpi_totals('kpis.kpi_gm02_days_lost_long_term_sickness_detail', 'GM02', 'hr_sap__staff_in_post')

@@ -4,4 +4,4 @@
 --              Children & Young People directorate. The incident may be in an earlier quarter.
 -- denominator: none.
 -- sources:     hr_sap riddor_reports (directorate, reported_date).
-SELECT * FROM kpi_totals('kpis.kpi_gm06_riddor_reports_detail', 'GM06', counts_only := true)
+SELECT * FROM kpi_totals('kpis.kpi_gm06_riddor_reports_detail', 'GM06', 'hr_sap__staff_in_post', counts_only := true)

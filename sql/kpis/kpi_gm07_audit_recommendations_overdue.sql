@@ -8,4 +8,4 @@
 -- denominator: none (the drill-through lists every open recommendation).
 -- sources:     audit recommendations (directorate, raised_date, agreed_target_date,
 --              revised_target_date, date_revised, date_closed).
-SELECT * FROM kpi_totals('kpis.kpi_gm07_audit_recommendations_overdue_detail', 'GM07', counts_only := true)
+SELECT * FROM kpi_totals('kpis.kpi_gm07_audit_recommendations_overdue_detail', 'GM07', 'audit__recommendations', counts_only := true)

@@ -6,4 +6,4 @@
 --              assessments completed within 45 working days"); DfE measures from the referral,
 --              this from the assessment's start, which the census records for every assessment.
 -- sources:     CIN census assessments.
-SELECT * FROM kpi_totals('kpis.kpi_hp01_assessments_in_45_days_detail', 'HP01')
+SELECT * FROM kpi_totals('kpis.kpi_hp01_assessments_in_45_days_detail', 'HP01', 'social_care__cin_referrals')

@@ -7,4 +7,4 @@
 -- value:       100 x numerator / denominator, 1 decimal; the rolling 12-month figure sums four
 --              quarters' numerators and denominators. LAIT measure 15.
 -- sources:     CIN census child protection plans.
-SELECT * FROM kpi_totals('kpis.kpi_hp02_repeat_child_protection_plans_detail', 'HP02')
+SELECT * FROM kpi_totals('kpis.kpi_hp02_repeat_child_protection_plans_detail', 'HP02', 'social_care__cin_referrals')

@@ -6,4 +6,4 @@
 --              The numerator is the number of children the commentary quotes.
 -- value:       100 x numerator / denominator, 1 decimal. LAIT measure 264 (at 31 March).
 -- sources:     CIN census child protection plans (CPPstartDate, CPPendDate).
-SELECT * FROM kpi_totals('kpis.kpi_hp03_child_protection_plans_two_years_detail', 'HP03')
+SELECT * FROM kpi_totals('kpis.kpi_hp03_child_protection_plans_two_years_detail', 'HP03', 'social_care__cin_referrals')

@@ -5,4 +5,4 @@
 --              day 0; a discussion on the 5th working day is in time).
 -- value:       100 x numerator / denominator, 1 decimal. Local measure.
 -- sources:     social_care strategy_discussions (concern_date, discussion_date).
-SELECT * FROM kpi_totals('kpis.kpi_hp04_strategy_discussions_in_time_detail', 'HP04')
+SELECT * FROM kpi_totals('kpis.kpi_hp04_strategy_discussions_in_time_detail', 'HP04', 'social_care__strategy_discussions')

@@ -4,4 +4,4 @@
 -- numerator:   those graded Outstanding or Good.
 -- value:       100 x numerator / denominator, 1 decimal. No DfE equivalent (local measure).
 -- sources:     social_care qa_audits (audit_date, grade).
-SELECT * FROM kpi_totals('kpis.kpi_qa01_audits_good_or_better_detail', 'QA01')
+SELECT * FROM kpi_totals('kpis.kpi_qa01_audits_good_or_better_detail', 'QA01', 'social_care__qa_audits')

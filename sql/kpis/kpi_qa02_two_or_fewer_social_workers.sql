@@ -7,4 +7,4 @@
 --              6 months; an allocation that ended exactly six months before does not count).
 -- value:       100 x numerator / denominator, 1 decimal. Local measure, no DfE equivalent.
 -- sources:     social_care allocations (child_id, worker_id, start_date, end_date).
-SELECT * FROM kpi_totals('kpis.kpi_qa02_two_or_fewer_social_workers_detail', 'QA02')
+SELECT * FROM kpi_totals('kpis.kpi_qa02_two_or_fewer_social_workers_detail', 'QA02', 'social_care__allocations')
