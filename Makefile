@@ -35,4 +35,4 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf $(VENV) $(LANDING) $(WAREHOUSE) $(WAREHOUSE).wal
+	rm -rf $(VENV) $(LANDING) warehouse/*.duckdb warehouse/*.wal warehouse/*.lock

@@ -14,6 +14,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from scorecard import pipeline
+from scorecard.runlock import run_lock
 
 
 @task(name="extract", cache_policy=NO_CACHE)
@@ -38,8 +39,9 @@ def check(warehouse: str, run_id: str) -> dict:
 
 @task(name="publish", cache_policy=NO_CACHE)
 def publish(warehouse: str, run_id: str, period_ends: list[dt.date], manifest: list[dict],
-            checks: dict) -> dict:
-    return pipeline.publish_run(Path(warehouse), run_id, period_ends, manifest, checks)
+            published: str | None) -> dict:
+    return pipeline.publish_run(Path(warehouse), run_id, period_ends, manifest,
+                                Path(published) if published else None)
 
 
 @flow(name="quarterly_scorecard")
@@ -49,26 +51,33 @@ def quarterly_scorecard(
     warehouse: str,
     publish_from: dt.date | None = None,
     demo_key: bool = False,
+    published: str | None = None,
+    wait_seconds: float = 0,
 ) -> dict:
     """Compute the scorecard for `period_end` and publish it (and, with `publish_from`, the
-    quarters from then on, for a backfill) if every error-level quality check passes."""
-    run = pipeline.start_run(Path(warehouse), period_end, publish_from)
-    run_id = run["run_id"]
-    try:
-        manifest = extract(landing, period_end)
-        loads = load(warehouse, run_id, manifest)
-        build(warehouse, run_id, period_end, demo_key)
-        checks = check(warehouse, run_id)
-        publication = publish(warehouse, run_id, run["period_ends"], manifest, checks)
-    except Exception as exc:
-        pipeline.finish_run(Path(warehouse), run_id, "failed", str(exc))
-        raise
-    pipeline.finish_run(Path(warehouse), run_id, "published")
+    quarters from then on, for a backfill) if every error-level quality check passes.
+
+    One run at a time per warehouse: a second one waits up to `wait_seconds`, then is refused."""
+    with run_lock(Path(warehouse), wait_seconds):
+        run = pipeline.start_run(Path(warehouse), period_end, publish_from)
+        run_id = run["run_id"]
+        try:
+            manifest = extract(landing, period_end)
+            loads = load(warehouse, run_id, manifest)
+            build(warehouse, run_id, period_end, demo_key)
+            checks = check(warehouse, run_id)
+            publication = publish(warehouse, run_id, run["period_ends"], manifest, published)
+        except Exception as exc:
+            pipeline.finish_run(Path(warehouse), run_id, "failed", str(exc))
+            raise
+        pipeline.finish_run(Path(warehouse), run_id,
+                            "published" if publication["publication_id"] else "unchanged")
     return {
         "run_id": run_id,
         **publication,
         "rows_loaded": sum(r["rows_loaded"] for r in loads),
         "rows_quarantined": sum(r["rows_quarantined"] for r in loads),
+        "files_reloaded": sum(r["reloaded"] for r in loads),
         "checks_run": checks["checks_run"],
         "warnings": checks["warnings"],
     }

@@ -78,6 +78,11 @@ def run(
     demo_key: Annotated[bool, typer.Option(
         "--demo-key", help="Pseudonymise with the public demo key (synthetic demo data only).")]
     = False,
+    published: Annotated[Optional[Path], typer.Option(
+        help="Published database readers use (default: scorecard_published.duckdb beside --warehouse).")]
+    = None,
+    wait: Annotated[float, typer.Option(
+        help="Seconds to wait for another run of the same warehouse to finish.")] = 0,
     verbose: Annotated[bool, typer.Option(
         "--verbose", help="Show Prefect's run logs, tracebacks included.")] = False,
 ) -> None:
@@ -94,17 +99,25 @@ def run(
             warehouse=str(warehouse),
             publish_from=_date(backfill_from) if backfill_from else None,
             demo_key=demo_key,
+            published=str(published) if published else None,
+            wait_seconds=wait,
         )
     except ScorecardError as exc:
         _fail(str(exc))
         return
+    if result["period_ends"]:
+        typer.echo(
+            f"published {result['kpi_rows']} KPI rows for {', '.join(result['period_ends'])} "
+            f"(councils {', '.join(result['councils'])}; publication {result['publication_id']}) "
+            f"to {result['published']}"
+        )
+    if result["unchanged_period_ends"]:
+        typer.echo(f"already published, kept as published: {', '.join(result['unchanged_period_ends'])}"
+                   + (f" ({result['restatements']} restated figures recorded in "
+                      "published.restatements)" if result["restatements"] else ""))
     typer.echo(
-        f"published {result['kpi_rows']} KPI rows for {', '.join(result['period_ends'])} "
-        f"(councils {', '.join(result['councils'])}; publication {result['publication_id']}) "
-        f"to {warehouse}"
-    )
-    typer.echo(
-        f"loaded {result['rows_loaded']} rows, quarantined {result['rows_quarantined']}; "
+        f"loaded {result['rows_loaded']} rows ({result['files_reloaded']} files read, the rest "
+        f"unchanged since their last load), quarantined {result['rows_quarantined']}; "
         f"{result['checks_run']} checks, {len(result['warnings'])} warnings"
     )
     for warning in result["warnings"]:

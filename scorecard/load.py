@@ -22,6 +22,7 @@ class LoadResult:
     rows_in: int
     rows_loaded: int
     rows_quarantined: int
+    reloaded: bool = True
 
 
 def _quarantine_records(frame: pl.DataFrame, problems: pl.DataFrame, extract: ExtractFile,
@@ -46,6 +47,28 @@ def _quarantine_records(frame: pl.DataFrame, problems: pl.DataFrame, extract: Ex
         "reason",
         "record",
     )
+
+
+def reuse_unchanged(con: duckdb.DuckDBPyConnection, extract: ExtractFile, run_id: str) -> LoadResult | None:
+    """If this exact file (same path and SHA-256) was the last one loaded into its raw table,
+    keep the raw table and its quarantine as they are and record the load without reading it."""
+    contract = extract.contract
+    previous = con.execute(
+        "SELECT source_file, sha256, rows_in, rows_loaded, rows_quarantined FROM meta.loads "
+        "WHERE source = ? AND source_table = ? ORDER BY loaded_at DESC LIMIT 1",
+        [contract.source, contract.table]).fetchone()
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = ?",
+        [f"{contract.source}__{contract.table}"]).fetchone()[0]
+    if not (previous and exists and extract.present
+            and previous[:2] == (str(extract.path), extract.sha256)):
+        return None
+    load_id = f"{run_id}:{contract.source}__{contract.table}"
+    con.execute(
+        "INSERT INTO meta.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?)",
+        [load_id, run_id, contract.source, contract.table, str(extract.path), extract.extract_date,
+         extract.sha256, *previous[2:], dt.datetime.now(dt.timezone.utc)])
+    return LoadResult(load_id, contract.raw_table, str(extract.path), *previous[2:], reloaded=False)
 
 
 def load_extract(con: duckdb.DuckDBPyConnection, extract: ExtractFile, run_id: str) -> LoadResult:
@@ -74,7 +97,7 @@ def load_extract(con: duckdb.DuckDBPyConnection, extract: ExtractFile, run_id: s
             con.execute("INSERT INTO quarantine.rows SELECT * FROM _quarantined")
             con.unregister("_quarantined")
         con.execute(
-            "INSERT INTO meta.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO meta.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?)",
             [load_id, run_id, contract.source, contract.table, str(extract.path),
              extract.extract_date, extract.sha256, checked.rows_in, loaded.height,
              checked.rows_quarantined, dt.datetime.now(dt.timezone.utc)],

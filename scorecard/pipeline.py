@@ -19,6 +19,8 @@ from scorecard.periods import check_quarter_end, quarter_ends
 from scorecard.sources import CONTRACTS
 from scorecard.warehouse import open_warehouse
 
+CHECK_COLUMNS = ("run_id", "suite", "table_name", "expectation", "column_name", "severity",
+                 "success", "unexpected_count", "observed", "message", "checked_at")
 HISTORY_QUARTERS = 12  # 13 quarter ends: four previous quarters, rolling year, and a year earlier
 CALENDAR_FIRST_YEAR = 2000
 
@@ -61,7 +63,9 @@ def load_extracts(warehouse: Path, run_id: str, manifest: list[dict]) -> list[di
                 dt.date.fromisoformat(item["extract_date"]) if item["extract_date"] else None,
                 item["sha256"], item["council_code"],
             )
-            results.append(asdict(load.load_extract(con, extract_file, run_id)))
+            result = (load.reuse_unchanged(con, extract_file, run_id)
+                      or load.load_extract(con, extract_file, run_id))
+            results.append(asdict(result))
     return results
 
 
@@ -104,20 +108,27 @@ def check(warehouse: Path, run_id: str) -> dict:
 
 
 def publish_run(warehouse: Path, run_id: str, period_ends: list[dt.date], manifest: list[dict],
-                checks: dict) -> dict:
+                published: Path | None = None) -> dict:
+    """Swap the audited marts into the published database (scorecard.publish)."""
+    published = Path(published) if published else publish.published_path_for(warehouse)
     with open_warehouse(warehouse) as con:
+        checks = [dict(zip(CHECK_COLUMNS, row)) for row in con.execute(
+            f"SELECT {', '.join(CHECK_COLUMNS)} FROM meta.check_results WHERE run_id = ?",
+            [run_id]).fetchall()]
         publication = publish.publish(
-            con, run_id, period_ends,
+            con, published, run_id, period_ends,
             extracts=[{"file": m["path"], "sha256": m["sha256"]} for m in manifest if m["sha256"]],
-            checks_run=checks["checks_run"],
-            checks_failed_warning=len(checks["warnings"]),
+            checks=checks,
             views_dir=config.SQL_DIR / "published",
         )
     return {
         "publication_id": publication.publication_id,
+        "published": str(published),
         "period_ends": [d.isoformat() for d in publication.period_ends],
+        "unchanged_period_ends": [d.isoformat() for d in publication.unchanged_period_ends],
         "councils": list(publication.councils),
         "kpi_rows": publication.kpi_rows,
+        "restatements": publication.restatements,
     }
 
 

@@ -1,4 +1,7 @@
-"""The DuckDB warehouse file: its schemas and the bookkeeping tables in `meta` and `quarantine`."""
+"""The build warehouse (one DuckDB file): its schemas and the bookkeeping in `meta` and `quarantine`.
+
+Readers never open this file: they read the published database (`scorecard.publish`).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,7 @@ from typing import Iterator
 
 import duckdb
 
-SCHEMAS = ("raw", "quarantine", "reference", "staging", "intermediate", "kpis", "marts",
-           "published", "meta")
+SCHEMAS = ("raw", "quarantine", "reference", "staging", "intermediate", "kpis", "marts", "meta")
 
 BOOKKEEPING_DDL = """
 CREATE TABLE IF NOT EXISTS meta.runs (
@@ -19,7 +21,7 @@ CREATE TABLE IF NOT EXISTS meta.runs (
     publish_from  DATE NOT NULL,
     started_at    TIMESTAMPTZ NOT NULL,
     finished_at   TIMESTAMPTZ,
-    status        VARCHAR NOT NULL,          -- running | published | failed
+    status        VARCHAR NOT NULL,          -- running | published | unchanged | failed
     message       VARCHAR
 );
 CREATE TABLE IF NOT EXISTS meta.loads (
@@ -33,6 +35,7 @@ CREATE TABLE IF NOT EXISTS meta.loads (
     rows_in          BIGINT NOT NULL,
     rows_loaded      BIGINT NOT NULL,
     rows_quarantined BIGINT NOT NULL,
+    reloaded         BOOLEAN NOT NULL,          -- false: same file as the last load, raw kept as it was
     loaded_at        TIMESTAMPTZ NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta.check_results (
@@ -49,18 +52,6 @@ CREATE TABLE IF NOT EXISTS meta.check_results (
     observed         VARCHAR,
     message          VARCHAR,
     checked_at       TIMESTAMPTZ NOT NULL
-);
-CREATE TABLE IF NOT EXISTS meta.publications (
-    publication_id VARCHAR NOT NULL,
-    run_id         VARCHAR NOT NULL,
-    council_code   VARCHAR NOT NULL,
-    period_end     DATE NOT NULL,
-    published_at   TIMESTAMPTZ NOT NULL,
-    kpi_rows       BIGINT NOT NULL,
-    extracts       VARCHAR NOT NULL,         -- JSON: file, sha256 of every extract the run read
-    checks_run     BIGINT NOT NULL,
-    checks_failed_warning BIGINT NOT NULL,
-    PRIMARY KEY (publication_id, council_code, period_end)
 );
 CREATE TABLE IF NOT EXISTS quarantine.rows (
     load_id      VARCHAR NOT NULL,

@@ -78,19 +78,22 @@ def prefect_harness():
         yield
 
 
-def published_dump(warehouse: Path) -> dict[str, list[tuple]]:
-    """Every row of every table and view in `published`, sorted: a byte-for-byte comparable dump."""
-    if not Path(warehouse).exists():
+def published_dump(published: Path) -> dict[str, list[tuple]]:
+    """Every row of every table and view of the published database, sorted: a comparable dump
+    (with the file's own bytes, so that not even an unseen change passes)."""
+    if not Path(published).exists():
         return {}
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb.connect(str(published), read_only=True)
     try:
         names = [r[0] for r in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'published' "
             "ORDER BY 1").fetchall()]
-        return {n: sorted(map(repr, con.execute(f"SELECT * FROM published.{n}").fetchall()))
+        dump = {n: sorted(map(repr, con.execute(f"SELECT * FROM published.{n}").fetchall()))
                 for n in names}
     finally:
         con.close()
+    dump["file bytes"] = [Path(published).read_bytes()]
+    return dump
 
 
 def build_without_prefect(landing: Path, warehouse: Path, period_end) -> str:
@@ -102,3 +105,18 @@ def build_without_prefect(landing: Path, warehouse: Path, period_end) -> str:
     pipeline.load_extracts(warehouse, run["run_id"], manifest)
     pipeline.build(warehouse, run["run_id"], period_end, demo_key=True)
     return run["run_id"]
+
+
+def run_without_prefect(landing: Path, warehouse: Path, period_end, publish_from=None) -> dict:
+    """Every step of the quarterly flow, in order, under the run lock, as plain calls."""
+    from scorecard import pipeline
+    from scorecard.runlock import run_lock
+
+    with run_lock(warehouse):
+        run = pipeline.start_run(warehouse, period_end, publish_from)
+        manifest = pipeline.extract(landing, period_end)
+        loads = pipeline.load_extracts(warehouse, run["run_id"], manifest)
+        pipeline.build(warehouse, run["run_id"], period_end, demo_key=True)
+        pipeline.check(warehouse, run["run_id"])
+        publication = pipeline.publish_run(warehouse, run["run_id"], run["period_ends"], manifest)
+    return {"run_id": run["run_id"], "loads": loads, **publication}

@@ -39,7 +39,7 @@ def published(prefect_harness, tmp_path_factory):
     warehouse = root / "scorecard.duckdb"
     result = quarterly_scorecard(period_end=PERIOD_END, landing=str(root / "landing"),
                                  warehouse=str(warehouse), demo_key=True)
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb.connect(str(root / "scorecard_published.duckdb"), read_only=True)
     rows = {k: (a, n, d, s) for k, a, n, d, s in con.execute(
         "SELECT kpi_code, actual, numerator, denominator, status FROM published.scorecard "
         "WHERE council_code = '975' AND period_end = ?", [PERIOD_END]).fetchall()}

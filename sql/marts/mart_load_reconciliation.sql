@@ -1,0 +1,83 @@
+-- Reconciliation of every load of this run: nothing may be dropped or added between the file and
+-- raw. rows_in (data rows read from the file) must equal rows_loaded + rows_quarantined, the raw
+-- table must hold exactly rows_loaded rows, and quarantine.rows must hold exactly rows_quarantined
+-- distinct rows of the table. A raw table or quarantine edited after its load (or a loader bug)
+-- shows up here. Each *_problem column is null when its rule holds and otherwise says, naming the
+-- table, what does not add up; suites expect them null, so a failure message names the table.
+--
+-- Raw tables cannot be named dynamically in SQL, so every raw table of scorecard.sources.CONTRACTS
+-- is counted explicitly below (tests/test_quality_gate.py checks the list is complete). Raw tables
+-- and quarantine rows are matched by table, not by load_id: a load that reused an unchanged file
+-- keeps the rows (and their _load_id) of the load that first read it.
+WITH loads AS (
+    SELECT l.*, 'raw.' || l.source || '__' || l.source_table AS raw_table
+    FROM meta.loads AS l
+    WHERE l.run_id = (SELECT run_id FROM meta.run_context)
+),
+raw_counts AS (
+    SELECT 'raw.hr_sap__staff_in_post' AS raw_table, count(*) AS raw_rows FROM raw.hr_sap__staff_in_post
+    UNION ALL SELECT 'raw.hr_sap__absences', count(*) FROM raw.hr_sap__absences
+    UNION ALL SELECT 'raw.hr_sap__appraisals', count(*) FROM raw.hr_sap__appraisals
+    UNION ALL SELECT 'raw.hr_sap__riddor_reports', count(*) FROM raw.hr_sap__riddor_reports
+    UNION ALL SELECT 'raw.audit__recommendations', count(*) FROM raw.audit__recommendations
+    UNION ALL SELECT 'raw.social_care__header', count(*) FROM raw.social_care__header
+    UNION ALL SELECT 'raw.social_care__episodes', count(*) FROM raw.social_care__episodes
+    UNION ALL SELECT 'raw.social_care__reviews', count(*) FROM raw.social_care__reviews
+    UNION ALL SELECT 'raw.social_care__oc3', count(*) FROM raw.social_care__oc3
+    UNION ALL SELECT 'raw.social_care__sw_episodes', count(*) FROM raw.social_care__sw_episodes
+    UNION ALL SELECT 'raw.social_care__missing', count(*) FROM raw.social_care__missing
+    UNION ALL SELECT 'raw.social_care__cin_children', count(*) FROM raw.social_care__cin_children
+    UNION ALL SELECT 'raw.social_care__cin_referrals', count(*) FROM raw.social_care__cin_referrals
+    UNION ALL SELECT 'raw.social_care__cin_assessments', count(*) FROM raw.social_care__cin_assessments
+    UNION ALL SELECT 'raw.social_care__cin_section47', count(*) FROM raw.social_care__cin_section47
+    UNION ALL SELECT 'raw.social_care__cin_cp_plans', count(*) FROM raw.social_care__cin_cp_plans
+    UNION ALL SELECT 'raw.social_care__contacts', count(*) FROM raw.social_care__contacts
+    UNION ALL SELECT 'raw.social_care__initial_visits', count(*) FROM raw.social_care__initial_visits
+    UNION ALL SELECT 'raw.social_care__strategy_discussions', count(*) FROM raw.social_care__strategy_discussions
+    UNION ALL SELECT 'raw.social_care__allocations', count(*) FROM raw.social_care__allocations
+    UNION ALL SELECT 'raw.social_care__qa_audits', count(*) FROM raw.social_care__qa_audits
+    UNION ALL SELECT 'raw.social_care__care_leavers', count(*) FROM raw.social_care__care_leavers
+    UNION ALL SELECT 'raw.education__attendance', count(*) FROM raw.education__attendance
+),
+quarantine_counts AS (
+    SELECT source, source_table, count(DISTINCT row_number) AS quarantined_rows
+    FROM quarantine.rows
+    GROUP BY ALL
+),
+counted AS (
+    SELECT
+        l.run_id,
+        l.load_id,
+        l.source,
+        l.source_table,
+        l.raw_table,
+        l.source_file,
+        l.extract_date,
+        l.rows_in,
+        l.rows_loaded,
+        l.rows_quarantined,
+        l.rows_loaded + l.rows_quarantined     AS rows_accounted_for,
+        r.raw_rows,
+        coalesce(q.quarantined_rows, 0)        AS quarantined_rows
+    FROM loads AS l
+    LEFT JOIN raw_counts AS r USING (raw_table)
+    LEFT JOIN quarantine_counts AS q USING (source, source_table)
+)
+SELECT
+    counted.*,
+    rows_in = rows_accounted_for                                  AS balanced,
+    raw_rows IS NOT DISTINCT FROM rows_loaded                     AS raw_matches_load,
+    quarantined_rows = rows_quarantined                           AS quarantine_matches_load,
+    CASE WHEN rows_in <> rows_accounted_for THEN
+        raw_table || ': ' || rows_in || ' rows in but ' || rows_loaded || ' loaded + '
+        || rows_quarantined || ' quarantined = ' || rows_accounted_for
+    END                                                           AS unbalanced_load_problem,
+    CASE WHEN raw_rows IS DISTINCT FROM rows_loaded THEN
+        raw_table || ' holds ' || coalesce(CAST(raw_rows AS VARCHAR), 'no count (not a known raw table)')
+        || ' rows but its load recorded ' || rows_loaded || ' loaded'
+    END                                                           AS raw_table_problem,
+    CASE WHEN quarantined_rows <> rows_quarantined THEN
+        'quarantine.rows holds ' || quarantined_rows || ' rows of ' || raw_table
+        || ' but its load recorded ' || rows_quarantined || ' quarantined'
+    END                                                           AS quarantine_problem
+FROM counted
