@@ -65,7 +65,7 @@ def published_path_for(warehouse: Path) -> Path:
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pa.Table:
-    return con.execute(sql, params or []).to_arrow_table()
+    return con.sql(sql, params=params).to_arrow_table()
 
 
 def _new_file(path: Path) -> duckdb.DuckDBPyConnection:
@@ -100,8 +100,10 @@ def publish(
     marts = {table: _frame(build, f"SELECT * FROM {mart} WHERE period_end IN "
                                   "(SELECT unnest(?::DATE[]))", [period_ends])
              for table, mart in FROZEN_TABLES.items()}
+    # Left by a run that died before its swap; the run lock guarantees no one is writing them.
+    for stale in published_path.parent.glob(f".{published_path.name}.*.tmp"):
+        stale.unlink()
     tmp = published_path.with_name(f".{published_path.name}.{run_id}.tmp")
-    tmp.unlink(missing_ok=True)
     if published_path.exists():
         tmp.write_bytes(published_path.read_bytes())
     con = _new_file(tmp)
