@@ -42,6 +42,26 @@ def demo(
 
 
 @app.command()
+def export(
+    period_end: Annotated[str, typer.Option(help="Quarter end to export, YYYY-MM-DD.")],
+    out: Annotated[Path, typer.Option(help="CSV file to write.")],
+    published: Annotated[Path, typer.Option(help="The published database.")]
+    = config.DEFAULT_WAREHOUSE.with_name("scorecard_published.duckdb"),
+    public: Annotated[bool, typer.Option(
+        "--public", help="Suppress figures built on fewer than --threshold people.")] = False,
+    threshold: Annotated[int, typer.Option(help="Smallest number shown in a public export.")] = 5,
+) -> None:
+    """Export a quarter's published scorecard as CSV (formula-safe; small numbers suppressed
+    with --public)."""
+    from scorecard.export import scorecard_export, write_csv
+
+    if not published.is_file():
+        _fail(f"{published}: no published database (run `scorecard run` first)")
+    frame = scorecard_export(published, _date(period_end), public, threshold)
+    typer.echo(f"wrote {len(frame)} rows to {write_csv(frame, out)}")
+
+
+@app.command()
 def comparators(
     la_code: Annotated[str, typer.Option(help="The council's three-digit (old) DfE LA code.")],
     year: Annotated[str, typer.Option(help="DfE reporting year, e.g. 2021-22.")],

@@ -1,0 +1,64 @@
+"""Exports of published figures for people outside the warehouse.
+
+A public export suppresses small numbers: a figure built on fewer than `threshold` people (a
+numerator or denominator from 1 to threshold - 1, or a count in that range) could identify
+children, so the figure and its parts are withheld and marked. Every text cell is escaped
+against spreadsheet formula injection.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DEFAULT_THRESHOLD = 5
+COLUMNS = ("council_code", "kpi_code", "section", "title", "period_end", "actual", "numerator",
+           "denominator", "target", "status_label", "symbol", "comparator", "rolling_12m", "comment")
+
+
+def escape_formula(value: object) -> object:
+    """Text a spreadsheet would run as a formula is prefixed with a quote and shown as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _small(column: str, threshold: int) -> pl.Expr:
+    return pl.col(column).is_between(1, threshold - 1, closed="both").fill_null(False)
+
+
+def scorecard_export(published: Path, period_end: dt.date, public: bool,
+                     threshold: int = DEFAULT_THRESHOLD) -> pl.DataFrame:
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        frame = con.sql(f"SELECT {', '.join(COLUMNS)}, unit FROM published.scorecard "
+                        "WHERE period_end = ? ORDER BY council_code, display_order",
+                        params=[period_end]).pl()
+    finally:
+        con.close()
+    if public:
+        small = (_small("numerator", threshold) | _small("denominator", threshold)
+                 | ((pl.col("unit") == "count") & _small("actual", threshold)))
+        frame = frame.with_columns(
+            *[pl.when(small).then(None).otherwise(pl.col(c)).alias(c)
+              for c in ("actual", "numerator", "denominator", "rolling_12m")],
+            pl.when(small).then(pl.lit(f"suppressed: fewer than {threshold}"))
+            .otherwise(pl.lit("")).alias("suppression"),
+        )
+    return frame.drop("unit")
+
+
+def write_csv(frame: pl.DataFrame, out: Path) -> Path:
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(frame.columns)
+        for row in frame.iter_rows():
+            writer.writerow(["" if v is None else escape_formula(v) for v in row])
+    return out

@@ -1,0 +1,83 @@
+"""Privacy and security: keyed pseudonyms, the key required for real data, file permissions,
+small-number suppression and formula escaping in exports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import stat
+
+import duckdb
+import polars as pl
+import pytest
+
+from conftest import run_without_prefect
+from scorecard.errors import ScorecardError
+from scorecard.export import escape_formula, scorecard_export, write_csv
+from scorecard.pseudonymise import KEY_VARIABLE, pseudonym, resolve_key
+from scorecard.publish import published_path_for
+from test_publication import Q1, small_landing
+
+
+def test_real_data_needs_a_key(monkeypatch):
+    monkeypatch.delenv(KEY_VARIABLE, raising=False)
+    with pytest.raises(ScorecardError, match=f"{KEY_VARIABLE} is not set"):
+        resolve_key(demo=False)
+    monkeypatch.setenv(KEY_VARIABLE, "short")
+    with pytest.raises(ScorecardError, match="at least 16 characters"):
+        resolve_key(demo=False)
+    monkeypatch.setenv(KEY_VARIABLE, "a-council-secret-of-some-length")
+    assert resolve_key(demo=False) == b"a-council-secret-of-some-length"
+
+
+def test_pseudonyms_are_stable_keyed_and_kind_specific():
+    key, other = b"k" * 32, b"j" * 32
+    assert pseudonym(key, "child", "916:123456") == pseudonym(key, "child", "916:123456 ")
+    assert pseudonym(key, "child", "916:123456") != pseudonym(other, "child", "916:123456")
+    assert pseudonym(key, "child", "916:123456") != pseudonym(key, "worker", "916:123456")
+    assert "123456" not in pseudonym(key, "child", "916:123456")
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    root = tmp_path_factory.mktemp("privacy")
+    warehouse = root / "scorecard.duckdb"
+    run_without_prefect(small_landing(root), warehouse, Q1)
+    return {"warehouse": warehouse, "published": published_path_for(warehouse)}
+
+
+def test_no_one_else_can_read_the_warehouse_files(published):
+    assert stat.S_IMODE(published["warehouse"].stat().st_mode) & 0o077 == 0      # owner only
+    assert stat.S_IMODE(published["published"].stat().st_mode) & 0o007 == 0      # not world-readable
+
+
+def test_public_export_suppresses_small_numbers(published):
+    full = scorecard_export(published["published"], Q1, public=False)
+    public = scorecard_export(published["published"], Q1, public=True, threshold=5)
+    gm07 = lambda frame: frame.filter(frame["kpi_code"] == "GM07").row(0, named=True)  # noqa: E731
+    assert gm07(full)["actual"] == 1.0                       # one overdue recommendation
+    assert gm07(public)["actual"] is None
+    assert gm07(public)["suppression"] == "suppressed: fewer than 5"
+    gm06 = public.filter(public["kpi_code"] == "GM06").row(0, named=True)
+    assert gm06["actual"] == 0.0 and gm06["suppression"] == ""   # zero identifies no one
+
+
+def test_exports_escape_spreadsheet_formulas(tmp_path, published):
+    frame = scorecard_export(published["published"], Q1, public=False).with_columns(
+        comment=pl.lit('=HYPERLINK("http://example.invalid","click")'))
+    out = write_csv(frame, tmp_path / "export.csv")
+    with out.open(encoding="utf-8") as handle:
+        comments = {row["comment"] for row in csv.DictReader(handle)}
+    assert comments == {"'=HYPERLINK(\"http://example.invalid\",\"click\")"}
+    assert escape_formula("-1") == "'-1" and escape_formula("@SUM(A1)") == "'@SUM(A1)"
+    assert escape_formula("plain text") == "plain text" and escape_formula(3) == 3
+
+
+def test_analysts_can_open_the_published_file_read_only(published):
+    con = duckdb.connect(str(published["published"]), read_only=True)
+    try:
+        with pytest.raises(duckdb.Error):
+            con.execute("DELETE FROM published.scorecard")
+    finally:
+        con.close()
+
