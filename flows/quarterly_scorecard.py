@@ -79,5 +79,6 @@ def quarterly_scorecard(
         "rows_quarantined": sum(r["rows_quarantined"] for r in loads),
         "files_reloaded": sum(r["reloaded"] for r in loads),
         "checks_run": checks["checks_run"],
+        "quality_report": checks["report"],
         "warnings": checks["warnings"],
     }

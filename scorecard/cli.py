@@ -142,5 +142,6 @@ def run(
     )
     for warning in result["warnings"]:
         typer.echo(f"warning: {warning}")
+    typer.echo(f"data-quality report: {result['quality_report']}")
 
 

@@ -32,8 +32,10 @@ class LandingError(ScorecardError):
 class GateFailed(ScorecardError):
     """Error-level quality checks failed; nothing was published."""
 
-    def __init__(self, failures: list[str]):
+    def __init__(self, failures: list[str], report: Path | str | None = None):
         self.failures = failures
+        self.report = report
         shown = "; ".join(failures[:5])
         more = f" (and {len(failures) - 5} more)" if len(failures) > 5 else ""
-        super().__init__(f"quality gate failed, nothing published: {shown}{more}")
+        where = f" (report: {report})" if report else ""
+        super().__init__(f"quality gate failed, nothing published: {shown}{more}{where}")

@@ -13,14 +13,13 @@ import uuid
 from dataclasses import asdict
 from pathlib import Path
 
-from scorecard import config, landing, load, models, pseudonymise, publish, quality, reference
+from scorecard import (config, landing, load, models, pseudonymise, publish, quality,
+                       quality_report, reference)
 from scorecard.errors import GateFailed, ScorecardError
 from scorecard.periods import check_quarter_end, quarter_ends
 from scorecard.sources import CONTRACTS
 from scorecard.warehouse import open_warehouse
 
-CHECK_COLUMNS = ("run_id", "suite", "table_name", "expectation", "column_name", "severity",
-                 "success", "unexpected_count", "observed", "message", "checked_at")
 HISTORY_QUARTERS = 12  # 13 quarter ends: four previous quarters, rolling year, and a year earlier
 CALENDAR_FIRST_YEAR = 2000
 
@@ -81,7 +80,8 @@ def build(warehouse: Path, run_id: str, period_end: dt.date, demo_key: bool = Fa
 
 
 def check(warehouse: Path, run_id: str) -> dict:
-    """Run every Great Expectations suite; record the results; stop on an error-level failure."""
+    """Run every Great Expectations suite, record the results and write the run's data-quality
+    report; stop on an error-level failure."""
     suites = quality.load_suites(config.EXPECTATIONS_DIR)
     with open_warehouse(warehouse) as con:
         # A table whose file was not sent was loaded empty on purpose: its suite has nothing to say
@@ -97,13 +97,15 @@ def check(warehouse: Path, run_id: str) -> dict:
             [[run_id, r.suite, r.table, r.expectation, r.column, r.kwargs, r.severity, r.success,
               r.raised, r.unexpected_count, r.observed, r.message, checked_at] for r in results],
         )
+        report = quality_report.write_quality_report(con, run_id, Path(warehouse).parent / "reports")
     blocking = quality.blocking_failures(results)
     if blocking:
-        raise GateFailed([r.message for r in blocking])
+        raise GateFailed([r.message for r in blocking], report)
     return {
         "checks_run": len(results),
         "warnings": [r.message for r in results if not r.success],
         "suites_skipped": skipped,
+        "report": str(report),
     }
 
 
@@ -112,9 +114,7 @@ def publish_run(warehouse: Path, run_id: str, period_ends: list[dt.date], manife
     """Swap the audited marts into the published database (scorecard.publish)."""
     published = Path(published) if published else publish.published_path_for(warehouse)
     with open_warehouse(warehouse) as con:
-        checks = [dict(zip(CHECK_COLUMNS, row)) for row in con.execute(
-            f"SELECT {', '.join(CHECK_COLUMNS)} FROM meta.check_results WHERE run_id = ?",
-            [run_id]).fetchall()]
+        checks = quality_report.data_quality_frame(con, run_id).to_dicts()
         publication = publish.publish(
             con, published, run_id, period_ends,
             extracts=[{"file": m["path"], "sha256": m["sha256"]} for m in manifest if m["sha256"]],

@@ -48,7 +48,7 @@ SELECT
         council_code || ' ' || strftime(period_end, '%Y-%m-%d') || ': '
         || scorecard_kpis || ' of ' || catalogue_kpis || ' catalogue KPIs in the scorecard'
         || coalesce('; missing ' || missing_kpis, '')
-        || coalesce('; not in the catalogue ' || extra_kpis, '')
+        || coalesce('; unexpected (not in the catalogue, or an unknown council or quarter) ' || extra_kpis, '')
         || coalesce('; more than one row ' || duplicated_kpis, '')
     END AS coverage_problem
 FROM counted
