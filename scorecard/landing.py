@@ -80,7 +80,13 @@ def find_extracts(landing: Path, period_end: dt.date) -> list[ExtractFile]:
         if not source_dir.exists():
             found.extend(ExtractFile(c, source_dir / c.file_name, None, None) for c in contracts)
             continue
-        usable = [d for d in _extract_dates(source_dir) if d >= period_end]
+        dates = _extract_dates(source_dir)
+        usable = [d for d in dates if d >= period_end]
+        if not usable and dates:  # an extract taken before the quarter ended cannot cover it
+            raise LandingError(
+                f"{source_dir / dates[-1].isoformat()}: extract dated {dates[-1]}, before the "
+                f"period end {period_end}; a run needs an extract taken on or after the period end"
+            )
         if not usable:
             raise LandingError(
                 f"{source_dir}: no extract folder (YYYY-MM-DD) dated on or after {period_end}"

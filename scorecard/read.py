@@ -1,21 +1,38 @@
-"""Read an extract file into an all-text polars frame, exactly as received.
+"""Read an extract file into an all-text polars frame, as received.
 
-File-level problems (encoding, header) raise ContractError; row-level problems are left for
-`validate` so that a bad row is quarantined rather than stopping the run.
+File-level problems (an empty file, an encoding the contract does not allow, a quoted field never
+closed, a file cut short, a header missing a required column or naming one twice) raise
+ContractError with the file, row and column. Row-level problems are left for `validate`, so that a
+bad row is quarantined rather than stopping the run; what only the reader can see (a row with too
+many or too few fields, the extract folder's date and council) goes with the frame as its
+`ReadContext`.
+
+Values are trimmed of surrounding whitespace (as the workbook and XML readers do) and an empty
+value is missing (null). Row numbers are rows as a person opening the file counts them, header =
+row 1: a blank line (or an all-empty row) holds no record but keeps its number, so rows after it
+keep theirs.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import polars as pl
 
 from scorecard.errors import ContractError
 from scorecard.sources.contract import Contract
+from scorecard.validate import QUARANTINE_SCHEMA, ReadContext, with_context
 
-UTF8_BOM = b"\xef\xbb\xbf"
+UTF8_BOM = codecs.BOM_UTF8
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32 LE starts with FF FE as well
+_NOT_TEXT = re.compile("[\x00\udc80-\udcff]")  # a NUL, or a byte the encoding does not define
+
+Ragged = tuple[int, int, str | None]  # row number, number of fields, the fields beyond the header
 
 
 def read_extract(path: Path, contract: Contract, council_code: str | None = None) -> pl.DataFrame:
@@ -25,22 +42,27 @@ def read_extract(path: Path, contract: Contract, council_code: str | None = None
     for XML, the line of the element). Files that carry no council code get `council_code` from
     the extract folder's manifest.
     """
+    path = Path(path)
+    extract_date = _folder_date(path)
     if contract.file_format == "xml":
         from scorecard.cin_xml import read_cin_census
 
-        return read_cin_census(path, council_code)[contract.table]
+        frame = read_cin_census(path, council_code)[contract.table]
+        return with_context(frame, ReadContext(extract_date, council_code))
+    if path.stat().st_size == 0:
+        raise ContractError(path, None, None, "file is empty")
     if contract.file_format == "csv":
-        frame = _read_csv(path, contract)
+        frame, ragged = _read_csv(path, contract)
     elif contract.file_format == "xlsx":
-        frame = _read_xlsx(path, contract)
+        frame, ragged = _read_xlsx(path, contract), []
     else:
         raise ContractError(path, None, None, f"unsupported file format '{contract.file_format}'")
-    frame = _rename_to_contract(path, frame, contract).with_row_index("_row_number", offset=2)
-    frame = frame.with_columns(pl.col("_row_number").cast(pl.Int64))
+    frame = _rename_to_contract(path, frame, contract)
+    problems = _ragged_problems(frame.columns[1:], ragged)
     if contract.council_code_from == "manifest":
         frame = frame.select("_row_number", pl.lit(council_code, pl.String).alias("council_code"),
                              pl.exclude("_row_number"))
-    return frame
+    return with_context(frame, ReadContext(extract_date, council_code, problems))
 
 
 def empty_extract(contract: Contract) -> pl.DataFrame:
@@ -49,33 +71,131 @@ def empty_extract(contract: Contract) -> pl.DataFrame:
     return pl.DataFrame(schema={n: pl.Int64 if n == "_row_number" else pl.String for n in names})
 
 
-def _decode(path: Path, contract: Contract) -> str:
+def _folder_date(path: Path) -> dt.date | None:
+    """The extract date: the name of the folder the file is in (landing/<source>/<date>/)."""
+    try:
+        return dt.date.fromisoformat(path.parent.name)
+    except ValueError:
+        return None
+
+
+def _frame(path: Path, names: list[str], numbers: list[int], rows: list[list]) -> pl.DataFrame:
+    _check_unique_header(path, names)
+    frame = pl.DataFrame(rows, schema={n: pl.String for n in names}, orient="row")
+    return frame.insert_column(0, pl.Series("_row_number", numbers, dtype=pl.Int64))
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def _decode(path: Path, contract: Contract) -> tuple[str, str]:
+    """The file as text, and the encoding it was read in. Bytes the encoding does not define are
+    kept as surrogates (and NUL bytes as NULs) for `_refuse_undecodable` to point at."""
     data = path.read_bytes()
     if not data.strip():
         raise ContractError(path, None, None, "file is empty")
-    encoding = contract.encoding
+    if data.startswith(UTF16_BOMS):
+        raise ContractError(path, 1, None, "file is UTF-16 (it starts with a UTF-16 byte order "
+                                           f"mark): export it as {contract.encoding}")
     if data.startswith(UTF8_BOM):
-        data, encoding = data[len(UTF8_BOM):], "utf-8"
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
-        raise ContractError(
-            path, row, None, f"byte 0x{data[exc.start]:02x} is not valid {encoding}"
-        ) from None
+        return data[len(UTF8_BOM):].decode("utf-8", errors="surrogateescape"), "utf-8"
+    if contract.encoding != "utf-8" and not data.isascii():
+        try:  # valid UTF-8 with multi-byte characters: a UTF-8 export, not Windows-1252 text
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    return data.decode(contract.encoding, errors="surrogateescape"), contract.encoding
 
 
-def _read_csv(path: Path, contract: Contract) -> pl.DataFrame:
-    text = _decode(path, contract)
+def _parse(path: Path, text: str) -> list[tuple[int, list[str]]]:
+    """Every record with its row number (header = 1); a quoted field left open stops the run."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    start = 0  # the line the record being read starts on
+    limit = csv.field_size_limit(max(len(text), csv.field_size_limit()))  # validate limits length
     try:
-        return pl.read_csv(
-            io.StringIO(text),
-            infer_schema=False,
-            empty_string_is_null=True,
-            truncate_ragged_lines=False,
-        )
-    except pl.exceptions.PolarsError as exc:
-        raise ContractError(path, None, None, f"not readable as CSV: {exc}".splitlines()[0]) from None
+        for number, record in enumerate(reader, start=1):
+            records.append((number, record))
+            start = reader.line_num
+    except csv.Error as exc:
+        row = len(records) + 1
+        if "unexpected end of data" not in str(exc):
+            raise ContractError(path, row, None, f"not readable as CSV: {exc}") from None
+        # the open field swallowed the rest of the file: closing it shows which field it is
+        rest = "".join(io.StringIO(text, newline="").readlines()[start:]) + '"'
+        index = len(next(csv.reader(io.StringIO(rest, newline="")))) - 1
+        header = records[0][1] if records else []
+        column = header[index].strip() if row > 1 and index < len(header) else None
+        raise ContractError(path, row, column,
+                            "a quoted field is never closed: the file looks cut short") from None
+    finally:
+        csv.field_size_limit(limit)
+    return records
+
+
+def _refuse_undecodable(path: Path, records: list[tuple[int, list[str]]], names: list[str],
+                        encoding: str) -> None:
+    for number, record in records:
+        for index, field in enumerate(record):
+            found = _NOT_TEXT.search(field)
+            if found is None:
+                continue
+            byte = ord(found.group()) & 0xFF
+            where = f"column '{names[index]}'" if number > 1 and index < len(names) \
+                else f"field {index + 1}"
+            reason = ("a NUL byte: not a text file (UTF-16 without a byte order mark?)" if byte == 0
+                      else f"byte 0x{byte:02x} is not valid {encoding}")
+            raise ContractError(path, number, None, f"{reason}, in {where}")
+
+
+def _as_csv(fields: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(fields)
+    return out.getvalue()
+
+
+def _read_csv(path: Path, contract: Contract) -> tuple[pl.DataFrame, list[Ragged]]:
+    text, encoding = _decode(path, contract)
+    records = _parse(path, text)
+    if not records:  # nothing but a byte order mark
+        raise ContractError(path, None, None, "file is empty")
+    names = [h.strip() or f"column_{i + 1}" for i, h in enumerate(records[0][1])]
+    if _NOT_TEXT.search(text):
+        _refuse_undecodable(path, records, names, encoding)
+    width, last = len(names), records[-1][0]
+    numbers, rows, ragged = [], [], []
+    for number, record in records[1:]:
+        if not any(field.strip() for field in record):
+            continue  # a blank line, or a row of empty fields: no record
+        cells = [field.strip() or None for field in record]
+        if len(cells) < width and number == last and not text.endswith(("\n", "\r")):
+            raise ContractError(path, number, names[len(cells)],
+                                f"the file ends in the middle of this row ({len(cells)} of {width} "
+                                "fields): it looks cut short")
+        if len(cells) != width:
+            extra = _as_csv(record[width:]) if len(cells) > width else None
+            ragged.append((number, len(cells), extra))
+            cells = (cells + [None] * width)[:width]
+        numbers.append(number)
+        rows.append(cells)
+    return _frame(path, names, numbers, rows), ragged
+
+
+def _ragged_problems(columns: list[str], ragged: list[Ragged]) -> pl.DataFrame:
+    """Quarantine records for rows with too many fields (at the first field beyond the header,
+    the extra fields as the value) or too few (at the first column missing)."""
+    width = len(columns)
+    problems = [
+        (number, columns[count] if count < width else f"field {width + 1}", extra,
+         f"row has {count} fields, the header has {width}")
+        for number, count, extra in ragged
+    ]
+    return pl.DataFrame(problems, schema=QUARANTINE_SCHEMA, orient="row")
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX
 
 
 def _cell_text(value: object) -> str | None:
@@ -92,6 +212,19 @@ def _cell_text(value: object) -> str | None:
     return text or None
 
 
+def _from_serial(value: object, epoch: dt.datetime) -> object:
+    """A number in a date column is a date cell that lost its date format: an Excel serial date
+    (days since the workbook's epoch, 1900 or 1904 date system). One out of range stays a number."""
+    from openpyxl.utils.datetime import from_excel
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return from_excel(value, epoch)
+        except (OverflowError, ValueError):
+            return value
+    return value
+
+
 def _read_xlsx(path: Path, contract: Contract) -> pl.DataFrame:
     from openpyxl import load_workbook
 
@@ -102,18 +235,29 @@ def _read_xlsx(path: Path, contract: Contract) -> pl.DataFrame:
     try:
         if contract.sheet not in workbook.sheetnames:
             raise ContractError(path, None, None, f"sheet '{contract.sheet}' not found")
-        rows = workbook[contract.sheet].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise ContractError(path, 1, None, "sheet is empty")
-        names = [_cell_text(h) or f"column_{i + 1}" for i, h in enumerate(header)]
-        records = [
-            [_cell_text(v) for v in row] for row in rows if any(v is not None for v in row)
-        ]
+        sheet_rows = [list(row) for row in workbook[contract.sheet].iter_rows(values_only=True)]
+        epoch = workbook.epoch
     finally:
         workbook.close()
-    _check_unique_header(path, names)
-    return pl.DataFrame(records, schema={n: pl.String for n in names}, orient="row")
+    if not sheet_rows:
+        raise ContractError(path, 1, None, "sheet is empty")
+    width = max(len(row) for row in sheet_rows)
+    header = sheet_rows[0] + [None] * (width - len(sheet_rows[0]))
+    names = [_cell_text(h) or f"column_{i + 1}" for i, h in enumerate(header)]
+    dates = {c.file_header for c in contract.columns if c.kind == "date"}
+    numbers, rows = [], []
+    for number, row in enumerate(sheet_rows[1:], start=2):
+        if all(v is None for v in row):
+            continue
+        row = row + [None] * (width - len(row))
+        rows.append([_cell_text(_from_serial(v, epoch) if name in dates else v)
+                     for name, v in zip(names, row)])
+        numbers.append(number)
+    return _frame(path, names, numbers, rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Header
 
 
 def _check_unique_header(path: Path, names: list[str]) -> None:
@@ -125,11 +269,8 @@ def _check_unique_header(path: Path, names: list[str]) -> None:
 
 
 def _rename_to_contract(path: Path, frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:
-    headers = [h.strip() for h in frame.columns]
-    _check_unique_header(path, headers)
-    frame.columns = headers
     for column in contract.columns:
-        if column.file_header not in headers:
+        if column.file_header not in frame.columns:
             raise ContractError(path, 1, column.file_header, "required column missing from the header")
     renames = {c.file_header: c.name for c in contract.columns if c.file_header != c.name}
     return frame.rename(renames)

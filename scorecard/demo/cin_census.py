@@ -55,8 +55,14 @@ def write_cin_census(
     return path
 
 
+SAFE = frozenset("0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
 def _element(indent: int, tag: str, value: object) -> str:
-    return f"{' ' * indent}<{tag}>{escape(str(value))}</{tag}>"
+    text = str(value)
+    if not SAFE.issuperset(text):
+        text = escape(text)
+    return f"{' ' * indent}<{tag}>{text}</{tag}>"
 
 
 def _child(rng: random.Random, child: CinChild) -> list[str]:

@@ -66,6 +66,7 @@ def build_plans(rng: random.Random, referrals: list[Referral]) -> list[CpPlan]:
     starts = fit_starts()
     counts = fit_open_counts()
     plans = _long_plans(rng, counts)
+    steered = set(plans)  # plans that reach two years: their ends are never nudged
     for quarter_end in PLAN_QUARTER_ENDS:
         first = max(quarter_start(quarter_end), FIRST_PLAN_DAY)
         fixed = [p for p in plans if first <= p.start <= quarter_end]
@@ -77,7 +78,7 @@ def build_plans(rng: random.Random, referrals: list[Referral]) -> list[CpPlan]:
     plans.sort(key=lambda p: p.start)
     for period_end, (denominator, _) in counts.items():
         if denominator is not None:
-            _nudge_open_count(rng, plans, period_end, denominator)
+            _nudge_open_count(rng, plans, period_end, denominator, steered)
     _mark_subsequent(rng, plans, starts)
     _attach(rng, plans, referrals)
     return plans
@@ -202,7 +203,8 @@ def _long_plans(rng: random.Random, counts: dict[date, tuple[int | None, int]]) 
 
 
 def _nudge_open_count(
-    rng: random.Random, plans: list[CpPlan], period_end: date, denominator: int
+    rng: random.Random, plans: list[CpPlan], period_end: date, denominator: int,
+    steered: set[CpPlan],
 ) -> None:
     """Move the ends of ordinary plans ending near `period_end` across it until exactly
     `denominator` plans are open there. Ends stay between the neighbouring quarter ends."""
@@ -217,7 +219,7 @@ def _nudge_open_count(
     if excess > 0:
         movable = [
             p for p in open_now
-            if p.end is not None and p.end <= period_end + window
+            if p not in steered and (p.end is None or p.end <= period_end + window)
             and (period_end - p.start).days > 60 and not two_years_at(p, period_end)
         ]
         rng.shuffle(movable)
@@ -229,7 +231,7 @@ def _nudge_open_count(
     elif excess < 0:
         movable = [
             p for p in plans
-            if p.end is not None and previous < p.end <= period_end
+            if p not in steered and p.end is not None and previous < p.end <= period_end
             and p.end >= period_end - window and p.start < p.end
             and (period_end - p.start).days < TWO_YEARS - 1
         ]

@@ -11,25 +11,36 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from fractions import Fraction
+from functools import lru_cache
 
 from scorecard.demo.fit import CENTRE_SHARE, tolerance
 
 SHARES = (CENTRE_SHARE, Fraction(1, 4), Fraction(2, 5))
 
 
+@lru_cache(maxsize=None)
+def _terms(target: str, share: Fraction) -> tuple[int, int, int, int]:
+    """Integers (a, b, c, e) with target = a/b and the allowed distance = c/e."""
+    value = Fraction(target)
+    limit = tolerance(target) * share / CENTRE_SHARE
+    return value.numerator, value.denominator, limit.numerator, limit.denominator
+
+
 def within(numerator: int, denominator: int, target: str, share: Fraction = SHARES[-1]) -> bool:
     """Whether 100 * numerator / denominator lies within `share` of a digit of `target`."""
     if denominator <= 0:
         return False
-    limit = tolerance(target) * share / CENTRE_SHARE
-    return abs(Fraction(100 * numerator, denominator) - Fraction(target)) <= limit
+    a, b, c, e = _terms(target, share)
+    # |100 n / d - a / b| <= c / e, in integers
+    return abs(100 * numerator * b - a * denominator) * e <= c * denominator * b
 
 
 def numerator_for(denominator: int, target: str, share: Fraction = SHARES[-1]) -> int | None:
     """The numerator closest to `target` for this denominator, if it lies within `share`."""
     if denominator <= 0:
         return None
-    numerator = round(Fraction(target) * denominator / 100)
+    a, b, _, _ = _terms(target, share)
+    numerator = (2 * a * denominator + 100 * b) // (200 * b)  # round half up of a*d/(100 b)
     return numerator if within(numerator, denominator, target, share) else None
 
 

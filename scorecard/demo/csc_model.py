@@ -112,7 +112,7 @@ def iso(day: date | None) -> str:
 
 
 def dmy(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}" if day else ""
 
 
 class Weights:
@@ -127,7 +127,7 @@ class Weights:
             self.cumulative.append(total)
 
     def draw(self, rng: random.Random):
-        return rng.choices(self.keys, cum_weights=self.cumulative)[0]
+        return self.keys[bisect_right(self.cumulative, rng.random() * self.cumulative[-1])]
 
 
 ETHNICITIES = Weights(ETHNICITY_WEIGHTS)

@@ -23,13 +23,13 @@ RECOMMENDATIONS = Contract(
         Column("audit_title", "text", header="Audit"),
         Column("directorate", "code", header="Directorate", codes=DIRECTORATES),
         Column("priority", "code", header="Priority", codes=PRIORITIES),
-        Column("raised_date", "date", header="Date raised"),
+        Column("raised_date", "date", header="Date raised", event=True),
         Column("agreed_target_date", "date", header="Agreed target date"),
         Column("revised_target_date", "date", required=False, header="Revised target date"),
         Column("date_revised", "date", required=False, header="Date revised",
-               required_when="revised_target_date"),
+               required_when="revised_target_date", event=True),
         Column("status", "code", header="Status", codes=STATUSES),
-        Column("date_closed", "date", required=False, header="Date closed"),
+        Column("date_closed", "date", required=False, header="Date closed", event=True),
     ),
 )
 

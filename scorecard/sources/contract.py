@@ -16,6 +16,9 @@ class Column:
 
     kind: `text` (any non-empty text), `code` (one of `codes`), `date` (one of the contract's
     date formats), `decimal` (a number within `minimum`/`maximum`), `pattern` (matches `pattern`).
+    `event`: a date column recording something that has happened (a birth, an absence that
+    started, a report made), so a date after the extract date is impossible and is quarantined.
+    Scheduled dates (targets, due dates, leaving dates agreed ahead) are not events.
     """
 
     name: str
@@ -29,6 +32,7 @@ class Column:
     minimum_exclusive: bool = False
     required_when: str | None = None  # required when this other column has a value
     identifier: bool = False  # a direct identifier: never leaves raw un-pseudonymised
+    event: bool = False  # a date that cannot be after the extract date
 
     @property
     def file_header(self) -> str:

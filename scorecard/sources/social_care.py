@@ -4,6 +4,11 @@ The 903 tables keep DfE's CSV layout (upper-case headers, dd/mm/YYYY dates) so a
 the files its case-management system already produces; they carry no council code, which the
 loader takes from the extract folder's `extract.json`. The CIN census is XML (`scorecard.cin_xml`).
 Local lists are this project's own contracts. See docs/social_care_spec.md and docs/contracts.md.
+
+Event dates (`event=True`) after the extract date are quarantined at load. The 903 REVIEW date and
+the CIN census dates are not marked: they are left to the future-dates quality check
+(sql/marts/mart_future_dates.sql), which stops publication instead, because the public D2I sample
+returns date reviews and census events years ahead and must still load whole.
 """
 
 from __future__ import annotations
@@ -37,20 +42,20 @@ def _dfe(name: str, kind: str = "text", **options) -> Column:
 HEADER = Contract(
     table="header", file_name="header.csv", key=("council_code", "child"),
     description="SSDA903 header: one row per child looked after",
-    columns=(CHILD, _dfe("sex", "code", codes=SEX), _dfe("dob", "date"),
+    columns=(CHILD, _dfe("sex", "code", codes=SEX), _dfe("dob", "date", event=True),
              _dfe("ethnic", required=False), _dfe("upn", required=False, identifier=True),
-             _dfe("mother", required=False), _dfe("mc_dob", "date", required=False)),
+             _dfe("mother", required=False), _dfe("mc_dob", "date", required=False, event=True)),
     **_903,
 )
 EPISODES = Contract(
     table="episodes", file_name="episodes.csv", key=("council_code", "child", "decom"),
     description="SSDA903 episodes: one row per episode of care (legal status and placement)",
-    columns=(CHILD, _dfe("decom", "date"), _dfe("rne", "code", codes=RNE),
+    columns=(CHILD, _dfe("decom", "date", event=True), _dfe("rne", "code", codes=RNE),
              _dfe("ls", "code", codes=LEGAL_STATUS), _dfe("cin", required=False),
              _dfe("place", "code", codes=PLACE), _dfe("place_provider", "code", required=False,
                                                       codes=PLACE_PROVIDER),
-             _dfe("dec", "date", required=False), _dfe("rec", "code", required=False, codes=REC,
-                                                      required_when="dec"),
+             _dfe("dec", "date", required=False, event=True),
+             _dfe("rec", "code", required=False, codes=REC, required_when="dec"),
              _dfe("reason_place_change", required=False),
              _dfe("home_post", required=False, identifier=True),
              _dfe("pl_post", required=False, identifier=True), _dfe("urn", required=False)),
@@ -59,14 +64,14 @@ EPISODES = Contract(
 REVIEWS = Contract(
     table="reviews", file_name="reviews.csv", key=("council_code", "child", "review"),
     description="SSDA903 reviews: one row per looked-after review", required_file=False,
-    columns=(CHILD, _dfe("dob", "date"), _dfe("review", "date"),
+    columns=(CHILD, _dfe("dob", "date", event=True), _dfe("review", "date"),
              _dfe("review_code", required=False)),
     **_903,
 )
 OC3 = Contract(
     table="oc3", file_name="oc3.csv", key=("council_code", "child"), required_file=False,
     description="SSDA903 OC3: care leavers' annual outcome",
-    columns=(CHILD, _dfe("dob", "date"), _dfe("in_touch", "code", codes=IN_TOUCH),
+    columns=(CHILD, _dfe("dob", "date", event=True), _dfe("in_touch", "code", codes=IN_TOUCH),
              _dfe("activ", "code", required=False, codes=ACTIV),
              _dfe("accom", required=False)),
     **_903,
@@ -74,15 +79,17 @@ OC3 = Contract(
 SW_EPISODES = Contract(
     table="sw_episodes", file_name="sw_episodes.csv", key=("council_code", "child", "sw_decom"),
     description="SSDA903 social worker episodes", required_file=False,
-    columns=(CHILD, _dfe("dob", "date"), _dfe("sw_id", identifier=True), _dfe("sw_decom", "date"),
-             _dfe("sw_dec", "date", required=False), _dfe("sw_reason", required=False)),
+    columns=(CHILD, _dfe("dob", "date", event=True), _dfe("sw_id", identifier=True),
+             _dfe("sw_decom", "date", event=True),
+             _dfe("sw_dec", "date", required=False, event=True), _dfe("sw_reason", required=False)),
     **_903,
 )
 MISSING = Contract(
     table="missing", file_name="missing.csv", key=("council_code", "child", "mis_start"),
     description="SSDA903 missing and away-from-placement episodes", required_file=False,
-    columns=(CHILD, _dfe("dob", "date"), _dfe("missing", "code", codes=("M", "A")),
-             _dfe("mis_start", "date"), _dfe("mis_end", "date", required=False)),
+    columns=(CHILD, _dfe("dob", "date", event=True), _dfe("missing", "code", codes=("M", "A")),
+             _dfe("mis_start", "date", event=True),
+             _dfe("mis_end", "date", required=False, event=True)),
     **_903,
 )
 
@@ -156,8 +163,9 @@ CHILD_ID = Column("child_id", "text", identifier=True)
 CONTACTS = Contract(
     table="contacts", file_name="contacts.csv", key=("council_code", "contact_id"),
     description="contacts to the front door and the decision on each",
-    columns=(COUNCIL_CODE, Column("contact_id"), CHILD_ID, Column("contact_date", "date"),
-             Column("decision_date", "date", required=False),
+    columns=(COUNCIL_CODE, Column("contact_id"), CHILD_ID,
+             Column("contact_date", "date", event=True),
+             Column("decision_date", "date", required=False, event=True),
              Column("decision", "code", required=False, required_when="decision_date",
                     codes=("NFA", "EARLY_HELP", "REFERRAL", "INFORMATION"))),
     **_LOCAL,
@@ -165,30 +173,32 @@ CONTACTS = Contract(
 INITIAL_VISITS = Contract(
     table="initial_visits", file_name="initial_visits.csv", key=("council_code", "referral_id"),
     description="referrals needing an initial visit, and the visit",
-    columns=(COUNCIL_CODE, Column("referral_id"), CHILD_ID, Column("referral_date", "date"),
-             Column("visit_date", "date", required=False)),
+    columns=(COUNCIL_CODE, Column("referral_id"), CHILD_ID,
+             Column("referral_date", "date", event=True),
+             Column("visit_date", "date", required=False, event=True)),
     **_LOCAL,
 )
 STRATEGY_DISCUSSIONS = Contract(
     table="strategy_discussions", file_name="strategy_discussions.csv",
     key=("council_code", "discussion_id"),
     description="strategy discussions and the concern that called for each",
-    columns=(COUNCIL_CODE, Column("discussion_id"), CHILD_ID, Column("concern_date", "date"),
-             Column("discussion_date", "date")),
+    columns=(COUNCIL_CODE, Column("discussion_id"), CHILD_ID,
+             Column("concern_date", "date", event=True),
+             Column("discussion_date", "date", event=True)),
     **_LOCAL,
 )
 ALLOCATIONS = Contract(
     table="allocations", file_name="allocations.csv", key=("council_code", "allocation_id"),
     description="allocations of a social worker to a child",
     columns=(COUNCIL_CODE, Column("allocation_id"), CHILD_ID,
-             Column("worker_id", identifier=True), Column("start_date", "date"),
-             Column("end_date", "date", required=False)),
+             Column("worker_id", identifier=True), Column("start_date", "date", event=True),
+             Column("end_date", "date", required=False, event=True)),
     **_LOCAL,
 )
 QA_AUDITS = Contract(
     table="qa_audits", file_name="qa_audits.csv", key=("council_code", "audit_id"),
     description="case file audits and their grade",
-    columns=(COUNCIL_CODE, Column("audit_id"), CHILD_ID, Column("audit_date", "date"),
+    columns=(COUNCIL_CODE, Column("audit_id"), CHILD_ID, Column("audit_date", "date", event=True),
              Column("grade", "code", codes=("Outstanding", "Good", "Requires improvement",
                                             "Inadequate", "Not graded"))),
     **_LOCAL,
@@ -197,7 +207,8 @@ CARE_LEAVERS = Contract(
     table="care_leavers", file_name="care_leavers.csv",
     key=("council_code", "child_id", "contact_date"),
     description="keeping-in-touch contacts with former relevant children (care leavers)",
-    columns=(COUNCIL_CODE, CHILD_ID, Column("dob", "date"), Column("contact_date", "date"),
+    columns=(COUNCIL_CODE, CHILD_ID, Column("dob", "date", event=True),
+             Column("contact_date", "date", event=True),
              Column("in_touch", "code", codes=IN_TOUCH),
              Column("activity", "code", required=False, codes=ACTIV),
              Column("accommodation", "code", required=False, codes=ACCOM)),
