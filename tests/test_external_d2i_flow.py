@@ -1,8 +1,9 @@
 """The public D2I 903 and CIN returns through the real Prefect flow, end to end.
 
 They are synthetic returns with real defects and random codes, for a council that sends only
-its statutory returns: the flow must publish what they support and say "no information" for the
-rest, never zeros.
+its statutory returns. The flow must load every row or quarantine it with a reason, compute what
+the returns support, and refuse to publish them: a third of the OC3 file is quarantined and
+dates lie years after the extract date. Nothing is published and the reasons are named.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import duckdb
 import pytest
 
 from conftest import SHARED
+from scorecard.errors import GateFailed
 
 pytestmark = [pytest.mark.external, pytest.mark.flow]
 
@@ -26,7 +28,7 @@ NOT_SENT = {"QA01", "QA02", "CA02", "CA03", "HP04", "CC05", "CL01", "CL02",
 
 
 @pytest.fixture(scope="module")
-def published(prefect_harness, tmp_path_factory):
+def run(prefect_harness, tmp_path_factory):
     from flows.quarterly_scorecard import quarterly_scorecard
 
     root = tmp_path_factory.mktemp("d2i_flow")
@@ -37,31 +39,42 @@ def published(prefect_harness, tmp_path_factory):
     shutil.copyfile(SHARED / "external" / "d2i-cin" / "fake_CIN_data.xml", folder / "cin_census.xml")
     (folder / "extract.json").write_text(json.dumps({"council_code": "975"}))
     warehouse = root / "scorecard.duckdb"
-    result = quarterly_scorecard(period_end=PERIOD_END, landing=str(root / "landing"),
-                                 warehouse=str(warehouse), demo_key=True)
-    con = duckdb.connect(str(root / "scorecard_published.duckdb"), read_only=True)
-    rows = {k: (a, n, d, s) for k, a, n, d, s in con.execute(
-        "SELECT kpi_code, actual, numerator, denominator, status FROM published.scorecard "
-        "WHERE council_code = '975' AND period_end = ?", [PERIOD_END]).fetchall()}
-    con.close()
-    return {"result": result, "rows": rows}
+    with pytest.raises(GateFailed) as refused:
+        quarterly_scorecard(period_end=PERIOD_END, landing=str(root / "landing"),
+                            warehouse=str(warehouse), demo_key=True)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = {k: (a, n, d, s) for k, a, n, d, s in con.execute(
+            "SELECT kpi_code, actual, numerator, denominator, status FROM marts.mart_scorecard "
+            "WHERE council_code = '975' AND period_end = ?", [PERIOD_END]).fetchall()}
+        loads = con.execute("SELECT source_table, rows_in, rows_loaded, rows_quarantined "
+                            "FROM meta.loads WHERE sha256 IS NOT NULL").fetchall()
+    finally:
+        con.close()
+    return {"root": root, "error": refused.value, "rows": rows, "loads": loads}
 
 
-def test_the_returns_are_published_with_their_defects_as_warnings(published):
-    result = published["result"]
-    assert result["councils"] == ["975"] and result["kpi_rows"] == 24
-    assert result["rows_quarantined"] > 0            # the duplicate reviews and bad OC3 codes
-    assert any("raw.social_care__oc3" in w for w in result["warnings"])
+def test_the_gate_refuses_them_and_says_why(run):
+    message = str(run["error"])
+    assert "oc3.csv: 16 of 53 rows quarantined (30.2%), more than the 5.0% allowed" in message
+    assert run["error"].report and "quality_" in str(run["error"].report)
+    assert not (run["root"] / "scorecard_published.duckdb").exists()
 
 
-def test_what_the_903_supports_is_computed(published):
+def test_every_row_is_loaded_or_quarantined(run):
+    assert {t for t, *_ in run["loads"]} >= {"header", "episodes", "reviews", "oc3", "cin_referrals"}
+    for table, rows_in, loaded, quarantined in run["loads"]:
+        assert rows_in == loaded + quarantined, table
+
+
+def test_what_the_903_supports_is_computed(run):
     for code in FROM_903:
-        actual, numerator, denominator, status = published["rows"][code]
+        actual, numerator, denominator, status = run["rows"][code]
         assert denominator > 0 and actual is not None, code
         assert 0 <= numerator <= denominator, code
         assert status == "missing_target", code      # a council with no targets loaded
 
 
-def test_sources_not_sent_say_no_information(published):
+def test_sources_not_sent_say_no_information(run):
     for code in NOT_SENT:
-        assert published["rows"][code] == (None, None, None, "no_information"), code
+        assert run["rows"][code] == (None, None, None, "no_information"), code

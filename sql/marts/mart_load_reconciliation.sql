@@ -2,7 +2,9 @@
 -- raw. rows_in (data rows read from the file) must equal rows_loaded + rows_quarantined, the raw
 -- table must hold exactly rows_loaded rows, and quarantine.rows must hold exactly rows_quarantined
 -- distinct rows of the table. A raw table or quarantine edited after its load (or a loader bug)
--- shows up here. Each *_problem column is null when its rule holds and otherwise says, naming the
+-- shows up here. A file with more of its rows quarantined than reference/quarantine_thresholds.csv
+-- allows blocks publication too: a few bad rows are set aside, a broken extract is not published
+-- from. Each *_problem column is null when its rule holds and otherwise says, naming the
 -- table, what does not add up; suites expect them null, so a failure message names the table.
 --
 -- Raw tables cannot be named dynamically in SQL, so every raw table of scorecard.sources.CONTRACTS
@@ -65,19 +67,30 @@ counted AS (
 )
 SELECT
     counted.*,
+    counted.rows_quarantined / nullif(counted.rows_in, 0)                         AS quarantined_share,
+    coalesce(own.max_quarantined_share, fallback.max_quarantined_share) AS max_quarantined_share,
     rows_in = rows_accounted_for                                  AS balanced,
     raw_rows IS NOT DISTINCT FROM rows_loaded                     AS raw_matches_load,
     quarantined_rows = rows_quarantined                           AS quarantine_matches_load,
     CASE WHEN rows_in <> rows_accounted_for THEN
-        raw_table || ': ' || rows_in || ' rows in but ' || rows_loaded || ' loaded + '
+        counted.raw_table || ': ' || rows_in || ' rows in but ' || rows_loaded || ' loaded + '
         || rows_quarantined || ' quarantined = ' || rows_accounted_for
     END                                                           AS unbalanced_load_problem,
     CASE WHEN raw_rows IS DISTINCT FROM rows_loaded THEN
-        raw_table || ' holds ' || coalesce(CAST(raw_rows AS VARCHAR), 'no count (not a known raw table)')
+        counted.raw_table || ' holds ' || coalesce(CAST(raw_rows AS VARCHAR), 'no count (not a known raw table)')
         || ' rows but its load recorded ' || rows_loaded || ' loaded'
     END                                                           AS raw_table_problem,
     CASE WHEN quarantined_rows <> rows_quarantined THEN
-        'quarantine.rows holds ' || quarantined_rows || ' rows of ' || raw_table
+        'quarantine.rows holds ' || quarantined_rows || ' rows of ' || counted.raw_table
         || ' but its load recorded ' || rows_quarantined || ' quarantined'
-    END                                                           AS quarantine_problem
+    END                                                           AS quarantine_problem,
+    CASE WHEN rows_quarantined / nullif(rows_in, 0)
+              > coalesce(own.max_quarantined_share, fallback.max_quarantined_share) THEN
+        source_file || ': ' || rows_quarantined || ' of ' || rows_in || ' rows quarantined ('
+        || round(100 * rows_quarantined / rows_in, 1) || '%), more than the '
+        || round(100 * coalesce(own.max_quarantined_share, fallback.max_quarantined_share), 1)
+        || '% allowed; see the defect report'
+    END                                                           AS quarantine_threshold_problem
 FROM counted
+LEFT JOIN staging.stg_reference__quarantine_thresholds AS own ON own.raw_table = counted.raw_table
+LEFT JOIN staging.stg_reference__quarantine_thresholds AS fallback ON fallback.raw_table = '*'
