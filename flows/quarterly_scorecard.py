@@ -11,13 +11,43 @@ from pathlib import Path
 
 import scorecard  # noqa: F401  (offline settings before Prefect is imported)
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from scorecard import pipeline
+from scorecard.errors import ScorecardError
+from scorecard.schedule import latest_quarter_end
 from scorecard.runlock import run_lock
 
 
-@task(name="extract", cache_policy=NO_CACHE)
+def run_summary_markdown(summary: dict) -> str:
+    """What a person looking at the run in the Prefect UI wants to know."""
+    lines = [
+        f"### Quarterly scorecard run `{summary['run_id']}`",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| published quarters | {', '.join(summary['period_ends']) or 'none new'} |",
+        f"| already published (kept) | {', '.join(summary['unchanged_period_ends']) or '-'} |",
+        f"| KPI rows published | {summary['kpi_rows']} |",
+        f"| restated figures | {summary['restatements']} |",
+        f"| rows loaded / quarantined | {summary['rows_loaded']} / {summary['rows_quarantined']} |",
+        f"| checks run / warnings | {summary['checks_run']} / {len(summary['warnings'])} |",
+        f"| published database | `{summary['published']}` |",
+        f"| data-quality report | `{summary['quality_report']}` |",
+    ]
+    lines += [f"- warning: {w}" for w in summary["warnings"]]
+    return "\n".join(lines)
+
+
+def _transient(task, task_run, state) -> bool:
+    """Retry a failed extract only for what may pass (a share or database that did not answer),
+    not for a landing zone that is simply wrong: that fails at once with its message."""
+    return not isinstance(state.result(raise_on_failure=False), ScorecardError)
+
+
+@task(name="extract", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=30,
+      retry_condition_fn=_transient)
 def extract(landing: str, period_end: dt.date) -> list[dict]:
     return pipeline.extract(Path(landing), period_end)
 
@@ -46,7 +76,7 @@ def publish(warehouse: str, run_id: str, period_ends: list[dt.date], manifest: l
 
 @flow(name="quarterly_scorecard")
 def quarterly_scorecard(
-    period_end: dt.date,
+    period_end: dt.date | None,
     landing: str,
     warehouse: str,
     publish_from: dt.date | None = None,
@@ -57,7 +87,9 @@ def quarterly_scorecard(
     """Compute the scorecard for `period_end` and publish it (and, with `publish_from`, the
     quarters from then on, for a backfill) if every error-level quality check passes.
 
-    One run at a time per warehouse: a second one waits up to `wait_seconds`, then is refused."""
+    One run at a time per warehouse: a second one waits up to `wait_seconds`, then is refused.
+    With no `period_end` (a scheduled run) it reports the last quarter ended before today."""
+    period_end = period_end or latest_quarter_end(dt.date.today())
     with run_lock(Path(warehouse), wait_seconds):
         run = pipeline.start_run(Path(warehouse), period_end, publish_from)
         run_id = run["run_id"]
@@ -72,7 +104,7 @@ def quarterly_scorecard(
             raise
         pipeline.finish_run(Path(warehouse), run_id,
                             "published" if publication["publication_id"] else "unchanged")
-    return {
+    summary = {
         "run_id": run_id,
         **publication,
         "rows_loaded": sum(r["rows_loaded"] for r in loads),
@@ -82,3 +114,6 @@ def quarterly_scorecard(
         "quality_report": checks["report"],
         "warnings": checks["warnings"],
     }
+    create_markdown_artifact(key="scorecard-run-summary", markdown=run_summary_markdown(summary),
+                             description=f"Quarterly scorecard run for {period_end}")
+    return summary

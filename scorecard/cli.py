@@ -42,6 +42,61 @@ def demo(
 
 
 @app.command()
+def backfill(
+    from_: Annotated[str, typer.Option("--from", help="First quarter end to publish, YYYY-MM-DD.")],
+    to: Annotated[str, typer.Option("--to", help="Last quarter end to publish, YYYY-MM-DD.")],
+    landing: Annotated[Path, typer.Option(help="Landing zone holding the extracts.")]
+    = config.DEFAULT_LANDING,
+    warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file.")]
+    = config.DEFAULT_WAREHOUSE,
+    demo_key: Annotated[bool, typer.Option(
+        "--demo-key", help="Pseudonymise with the public demo key (synthetic demo data only).")]
+    = False,
+) -> None:
+    """Publish every quarter from --from to --to in one run (quarters already published are
+    kept as published; differences are recorded as restatements)."""
+    run(period_end=to, landing=landing, warehouse=warehouse, backfill_from=from_,
+        demo_key=demo_key, published=None, wait=0, verbose=False)
+
+
+@app.command()
+def status(
+    warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file.")]
+    = config.DEFAULT_WAREHOUSE,
+    limit: Annotated[int, typer.Option(help="How many recent runs to show.")] = 10,
+) -> None:
+    """Recent runs: what each published, or why it failed."""
+    from scorecard.status import recent_runs
+
+    try:
+        lines = recent_runs(warehouse, limit)
+    except ScorecardError as exc:
+        _fail(str(exc))
+        return
+    for line in lines:
+        typer.echo(line)
+
+
+@app.command()
+def serve(
+    landing: Annotated[Path, typer.Option(help="Landing zone the scheduled runs read.")]
+    = config.DEFAULT_LANDING,
+    warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file.")]
+    = config.DEFAULT_WAREHOUSE,
+    port: Annotated[int, typer.Option(help="Port of the local Prefect server (and its UI).")]
+    = 4200,
+) -> None:
+    """Serve the quarterly deployment on its schedule against a local Prefect server (started
+    here unless PREFECT_API_URL points at one). Stop with Ctrl-C or SIGTERM."""
+    from scorecard.serve import serve_quarterly
+
+    try:
+        serve_quarterly(landing, warehouse, port)
+    except ScorecardError as exc:
+        _fail(str(exc))
+
+
+@app.command()
 def export(
     period_end: Annotated[str, typer.Option(help="Quarter end to export, YYYY-MM-DD.")],
     out: Annotated[Path, typer.Option(help="CSV file to write.")],

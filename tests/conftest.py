@@ -119,4 +119,6 @@ def run_without_prefect(landing: Path, warehouse: Path, period_end, publish_from
         pipeline.build(warehouse, run["run_id"], period_end, demo_key=True)
         pipeline.check(warehouse, run["run_id"])
         publication = pipeline.publish_run(warehouse, run["run_id"], run["period_ends"], manifest)
+        pipeline.finish_run(warehouse, run["run_id"],
+                            "published" if publication["publication_id"] else "unchanged")
     return {"run_id": run["run_id"], "loads": loads, **publication}
