@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from scorecard.demo.calendar import add_months, quarter_start
+from scorecard.demo.calendar import add_months
 from scorecard.demo.cin_matching import ReferralIndex
 from scorecard.demo.cin_model import Referral
 from scorecard.demo.csc_fit import SHARES, by_distance, numerator_for

@@ -76,7 +76,9 @@ def build_assessments(rng: random.Random, referrals: list[Referral]) -> None:
     _open_assessments(rng, referrals)
 
 
-def _place(rng: random.Random, index: ReferralIndex, start: date, length: int, forced: bool) -> None:
+def _place(
+    rng: random.Random, index: ReferralIndex, start: date, length: int, forced: bool
+) -> None:
     authorised = working_day_after(start, length)
 
     def accept(referral: Referral) -> bool:

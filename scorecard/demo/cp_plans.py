@@ -53,7 +53,9 @@ EARLY_NOMINAL_STARTS = {date(2019, 3, 31): 95, date(2019, 6, 30): 150}
 NOMINAL_OPEN = 566
 TWO_YEARS = 730  # days: a plan open at P with P - start > 729 days counts for HP03
 LONG_SURVIVAL = 0.75
-ORDINARY_DAYS = Weights({(40, 120): 15, (121, 240): 30, (241, 420): 35, (421, 600): 15, (601, 700): 5})
+ORDINARY_DAYS = Weights(
+    {(40, 120): 15, (121, 240): 30, (241, 420): 35, (421, 600): 15, (601, 700): 5}
+)
 CATEGORIES = Weights({"NEG": 50, "EMO": 36, "PHY": 8, "SAB": 4, "MUL": 2})
 REOPEN_SHARE = 0.55
 REFERRAL_LEAD_DAYS = (12, 75)
