@@ -177,7 +177,9 @@ def test_generation_is_byte_for_byte_deterministic(tmp_path: Path) -> None:
 
 def test_writes_the_contracted_file_layout(landing: Path) -> None:
     extract = DEMO_EXTRACT_DATE.isoformat()
-    assert sorted(p.relative_to(landing).as_posix() for p in landing.rglob("*.*")) == [
+    written = sorted(p.relative_to(landing).as_posix() for p in landing.rglob("*.*"))
+    # social care, education and risks have tests of their own
+    assert [p for p in written if p.startswith(("hr_sap/", "audit/"))] == [
         f"audit/{extract}/recommendations.xlsx",
         f"hr_sap/{extract}/absences.csv",
         f"hr_sap/{extract}/appraisals.csv",
@@ -429,6 +431,8 @@ def test_audit_workbook_has_human_headers_date_cells_and_widths(landing: Path) -
 
 def test_every_record_carries_the_council_code(tmp_path: Path) -> None:
     for path in write_demo_landing(tmp_path, "202"):
+        if path.relative_to(tmp_path).parts[0] not in ("hr_sap", "audit"):
+            continue  # social care, education and risks: tests/test_demo_social_care.py
         if path.suffix == ".csv":
             rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode("cp1252"))))
             codes = {row["council_code"] for row in rows}

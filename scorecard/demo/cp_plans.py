@@ -33,7 +33,6 @@ from scorecard.demo.csc_model import (
 from scorecard.demo.csc_targets import (
     CALIBRATED_PERIOD_ENDS,
     HP02_ROLLING,
-    HP03,
     HP03_COUNT,
     SEED_PERIOD_ENDS,
     TARGETS,
@@ -132,7 +131,7 @@ def fit_open_counts() -> dict[date, tuple[int | None, int]]:
     two-year count is steered; the open count is whatever the plans give."""
     counts: dict[date, tuple[int | None, int]] = {}
     for period_end in CALIBRATED_PERIOD_ENDS:
-        target = HP03[period_end]
+        target = TARGETS["HP03"][period_end]
         if period_end not in SEED_PERIOD_ENDS:
             counts[period_end] = (None, round(float(target) * NOMINAL_OPEN / 100))
         elif period_end in HP03_COUNT:
