@@ -26,6 +26,8 @@ demo: $(STAMP)
 	$(BIN)/scorecard demo --out $(LANDING)
 	$(BIN)/scorecard run --period-end 2023-06-30 --backfill-from 2022-06-30 \
 		--landing $(LANDING) --warehouse $(WAREHOUSE) --demo-key
+	$(BIN)/scorecard report --period-end 2023-06-30 --council 916 \
+		--published warehouse/scorecard_published.duckdb --out warehouse
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

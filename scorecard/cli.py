@@ -97,6 +97,38 @@ def serve(
 
 
 @app.command()
+def report(
+    period_end: Annotated[str, typer.Option(help="Quarter end to report, YYYY-MM-DD.")],
+    council: Annotated[str, typer.Option(help="The council's three-digit LA code.")]
+    = config.DEMO_COUNCIL_CODE,
+    published: Annotated[Path, typer.Option(help="The published database.")]
+    = config.DEFAULT_WAREHOUSE.with_name("scorecard_published.duckdb"),
+    out: Annotated[Path, typer.Option(help="Folder for the report and exports.")]
+    = config.DEFAULT_WAREHOUSE.parent,
+    pdf: Annotated[bool, typer.Option(help="Print the report to PDF with headless Chromium.")]
+    = True,
+) -> None:
+    """The committee report (HTML and PDF), the scorecard workbook (XLSX) and Parquet files of
+    every published view, from the published database alone."""
+    from scorecard.report import write_committee_pack
+    from scorecard.report.pdf import ChromiumNotFound
+
+    try:
+        try:
+            written = write_committee_pack(published, council, _date(period_end), out, pdf=pdf)
+        except ChromiumNotFound as exc:
+            typer.echo(f"PDF skipped: {exc}", err=True)
+            written = write_committee_pack(published, council, _date(period_end), out, pdf=False)
+    except ScorecardError as exc:
+        _fail(str(exc))
+        return
+    for kind in ("html", "pdf", "xlsx"):
+        if kind in written:
+            typer.echo(f"{kind}: {written[kind]}")
+    typer.echo(f"parquet: {len(written['parquet'])} files in {written['parquet'][0].parent}")
+
+
+@app.command()
 def export(
     period_end: Annotated[str, typer.Option(help="Quarter end to export, YYYY-MM-DD.")],
     out: Annotated[Path, typer.Option(help="CSV file to write.")],

@@ -1,0 +1,39 @@
+"""The committee report and exports, generated from the published database alone.
+
+- `render_committee_report(published, council_code, period_end, out_dir)`: the HTML report
+  (`committee_<council>_<period_end>.html`) in the seed report's structure;
+- `html_to_pdf(html, pdf)`: the same printed to A4 landscape PDF with headless Chromium;
+- `write_scorecard_xlsx(published, council_code, period_end, out)`: an XLSX workbook, one sheet
+  per scorecard, status in words and by conditional colour, formula injection escaped;
+- `write_published_parquet(published, out_dir)`: one Parquet file per published table and view;
+- `write_committee_pack(...)`: all four for one quarter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from scorecard.report.committee import render_committee_report
+from scorecard.report.parquet import write_published_parquet
+from scorecard.report.pdf import ChromiumNotFound, html_screenshot, html_to_pdf
+from scorecard.report.xlsx import write_scorecard_xlsx
+
+__all__ = ["ChromiumNotFound", "html_screenshot", "html_to_pdf", "render_committee_report",
+           "write_committee_pack", "write_published_parquet", "write_scorecard_xlsx"]
+
+
+def write_committee_pack(published: Path, council_code: str, period_end: dt.date,
+                         out_dir: Path, pdf: bool = True) -> dict[str, Path | list[Path]]:
+    """The quarter's committee report (HTML, and PDF unless `pdf=False`), its XLSX workbook and
+    the Parquet files of every published view, under `out_dir`. Returns what it wrote:
+    {"html", "pdf", "xlsx", "parquet"}."""
+    out_dir = Path(out_dir)
+    html = render_committee_report(published, council_code, period_end, out_dir)
+    written: dict[str, Path | list[Path]] = {"html": html}
+    if pdf:
+        written["pdf"] = html_to_pdf(html, html.with_suffix(".pdf"))
+    written["xlsx"] = write_scorecard_xlsx(published, council_code, period_end,
+                                           html.with_name(f"scorecard_{html.stem[10:]}.xlsx"))
+    written["parquet"] = write_published_parquet(published, out_dir / "parquet")
+    return written

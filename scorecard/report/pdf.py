@@ -1,0 +1,152 @@
+"""Print the committee report with headless Chromium (Debian's `chromium` package).
+
+`html_to_pdf` prints an HTML file to PDF (the page's own `@page` size: A4 landscape for the
+committee report); `html_screenshot` takes a PNG of its first screen. Each call starts a fresh
+browser with a throw-away profile and everything that could call out switched off: no
+background networking, component updates, sync, QUIC or extensions, and every host name resolves
+to nothing, so even a stray URL in a page cannot reach the internet.
+
+Chromium is found as `$SCORECARD_CHROMIUM`, else `chromium` or `chromium-browser` on the PATH;
+without one a `ChromiumNotFound` error says how to install it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from scorecard.errors import ScorecardError
+
+CHROMIUM_ENV = "SCORECARD_CHROMIUM"
+CANDIDATES = ("chromium", "chromium-browser")
+DEFAULT_TIMEOUT = 120.0
+INSTALL_HINT = ("install Debian's chromium (apt-get install chromium poppler-utils) or set "
+                f"{CHROMIUM_ENV} to a Chromium or Chrome executable")
+OFFLINE_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-breakpad",
+    "--disable-crash-reporter",
+    "--metrics-recording-only",
+    "--mute-audio",
+    "--hide-scrollbars",
+    "--disable-dev-shm-usage",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--proxy-server=http://127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
+)
+_NOISE = ("dbus", "Fontconfig", "unexpected operator", "GetAll", "NameHasOwner", "bytes written")
+
+
+class ChromiumNotFound(ScorecardError):
+    """No headless Chromium to print the report with."""
+
+
+class ChromiumFailed(ScorecardError):
+    """Chromium ran but did not write the file."""
+
+
+def find_chromium() -> str:
+    """The Chromium executable: $SCORECARD_CHROMIUM, else chromium / chromium-browser."""
+    configured = os.environ.get(CHROMIUM_ENV)
+    if configured:
+        found = shutil.which(configured)
+        if not found:
+            raise ChromiumNotFound(f"{CHROMIUM_ENV}={configured} is not an executable: "
+                                   f"{INSTALL_HINT}")
+        return found
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ChromiumNotFound(f"headless Chromium is needed to print the report and was not found "
+                           f"on the PATH: {INSTALL_HINT}")
+
+
+def _run_chromium(args: list[str], url: str, out: Path, timeout: float) -> float:
+    """Run one headless Chromium in its own session with a fresh profile; returns seconds."""
+    executable = find_chromium()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="scorecard-chromium-") as profile:
+        command = [executable, *OFFLINE_FLAGS, f"--user-data-dir={profile}",
+                   f"--crash-dumps-dir={profile}", *args, url]
+        env = {**os.environ, "HOME": profile, "XDG_CONFIG_HOME": profile,
+               "XDG_CACHE_HOME": profile}
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # the browser and the helpers it started
+            process.communicate()
+            raise ChromiumFailed(f"Chromium did not finish {out.name} within {timeout:.0f} s")
+        finally:
+            try:  # helpers that outlive the browser process
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    if process.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
+        detail = [line for line in stderr.decode("utf-8", "replace").splitlines()
+                  if line.strip() and not any(n in line for n in _NOISE)]
+        raise ChromiumFailed(f"Chromium (exit {process.returncode}) did not write {out}"
+                             + (f": {' | '.join(detail[-3:])}" if detail else ""))
+    return time.monotonic() - started
+
+
+def _target(out: Path) -> tuple[Path, Path]:
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp{out.suffix}")
+    tmp.unlink(missing_ok=True)
+    return out, tmp
+
+
+def html_to_pdf(html: Path, pdf: Path, timeout: float = DEFAULT_TIMEOUT) -> Path:
+    """Print `html` to `pdf` with headless Chromium (paper size from the page's CSS, no browser
+    header or footer); returns the PDF's path. Written to a temporary file and moved into
+    place, so a failed print leaves no partial PDF."""
+    html = Path(html).resolve()
+    if not html.is_file():
+        raise ScorecardError(f"{html}: no such HTML file to print")
+    pdf, tmp = _target(pdf)
+    try:
+        _run_chromium(["--no-pdf-header-footer", f"--print-to-pdf={tmp}"], html.as_uri(), tmp,
+                      timeout)
+        if not tmp.read_bytes()[:5] == b"%PDF-":
+            raise ChromiumFailed(f"Chromium wrote {pdf.name}, but it is not a PDF")
+        os.replace(tmp, pdf)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return pdf
+
+
+def html_screenshot(html: Path, png: Path, width: int = 1400, height: int = 1000,
+                    timeout: float = DEFAULT_TIMEOUT) -> Path:
+    """A PNG of the first `width` × `height` CSS pixels of `html` as a screen shows it."""
+    html = Path(html).resolve()
+    if not html.is_file():
+        raise ScorecardError(f"{html}: no such HTML file to show")
+    png, tmp = _target(png)
+    try:
+        _run_chromium([f"--window-size={width},{height}", "--force-device-scale-factor=1",
+                       f"--screenshot={tmp}"], html.as_uri(), tmp, timeout)
+        os.replace(tmp, png)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return png
