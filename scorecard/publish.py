@@ -28,6 +28,8 @@ FROZEN_TABLES = {
     "published.scorecard": "marts.mart_scorecard",
     "published.kpi_detail": "marts.fct_kpi_detail",
     "published.kpi_breakdowns": "marts.fct_kpi_breakdowns",
+    "published.drafted_comments": "marts.mart_drafted_comments",
+    "published.risk_register": "marts.fct_risk_register",
 }
 # What makes a published scorecard figure: a change in any of these is a restatement.
 FIGURE_COLUMNS = ("actual", "numerator", "denominator", "target", "status", "comparator",

@@ -184,17 +184,9 @@ def test_drafted_comment_is_used_only_where_there_is_no_comment_and_is_marked(
         published, report_rows, tmp_path):
     with_comment = next(code for code, r in report_rows.items() if r["comment"])
     without = next(code for code, r in report_rows.items() if not r["comment"])
-    statements = []
-    con = duckdb.connect(str(published), read_only=True)
-    has_column = con.execute(
-        "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'published' "
-        "AND table_name = 'scorecard' AND column_name = 'drafted_comment'").fetchone()[0]
-    con.close()
-    if not has_column:
-        statements.append("ALTER TABLE published.scorecard ADD COLUMN drafted_comment VARCHAR")
-    statements += [
-        "UPDATE published.scorecard SET drafted_comment = NULL",
-        "UPDATE published.scorecard "
+    statements = [
+        "UPDATE published.drafted_comments SET drafted_comment = NULL",
+        "UPDATE published.drafted_comments "
         "SET drafted_comment = 'Drafted from the figures: text for ' || kpi_code "
         f"WHERE kpi_code IN ('{with_comment}', '{without}') AND period_end = DATE '{PERIOD_END}'",
     ]

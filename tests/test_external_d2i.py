@@ -127,7 +127,7 @@ def test_903_loads_and_every_row_is_accounted_for(loaded_903):
         codes = con.execute("SELECT DISTINCT council_code FROM raw.social_care__episodes").fetchall()
     finally:
         con.close()
-    assert [(s, n) for s, n, _ in other] == [("audit", 1), ("education", 1), ("hr_sap", 4)]
+    assert [(s, n) for s, n, _ in other] == [("audit", 1), ("education", 1), ("hr_sap", 4), ("risks", 1)]
     assert all(total == 0 for _, _, total in other)  # absent sources load as empty tables
     assert codes == [("999",)]  # from extract.json: the DfE layout carries no council code
 

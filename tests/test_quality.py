@@ -47,6 +47,14 @@ GOOD_ROWS = {
          "date_revised": None, "status": "Open", "date_closed": None},
     ],
     **SOCIAL_CARE_GOOD_ROWS,
+    "raw.risks__risk_register": [
+        {"council_code": "123", "risk_id": "CYP-R01", "title": "Placement sufficiency", "directorate": "CYP",
+         "owner": "Director of Children's Services", "likelihood": "4", "impact": "5",
+         "controls": "Sufficiency strategy; weekly placement panel", "review_date": "2025-03-12"},
+        {"council_code": "123", "risk_id": "CYP-R01", "title": "Placement sufficiency", "directorate": "CYP",
+         "owner": "Director of Children's Services", "likelihood": "3", "impact": "5",
+         "controls": "Sufficiency strategy; weekly placement panel", "review_date": "2025-06-11"},
+    ],
 }
 MART_DDL = """create table marts.mart_scorecard (
     council_code VARCHAR, kpi_code VARCHAR, period_end DATE, title VARCHAR, scorecard VARCHAR, service VARCHAR,

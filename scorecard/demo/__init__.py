@@ -16,6 +16,7 @@ from pathlib import Path
 from scorecard.demo.audit import write_audit
 from scorecard.demo.hr_sap import write_hr_sap
 from scorecard.demo.model import DEMO_EXTRACT_DATE
+from scorecard.demo.risks import write_risks
 from scorecard.demo.social_care import write_social_care_and_education
 
 __all__ = ["DEMO_EXTRACT_DATE", "write_demo_landing"]
@@ -30,4 +31,5 @@ def write_demo_landing(out_dir: Path, council_code: str) -> list[Path]:
         write_hr_sap(out_dir, council_code)
         + write_audit(out_dir, council_code)
         + write_social_care_and_education(out_dir, council_code)
+        + write_risks(out_dir, council_code)
     )

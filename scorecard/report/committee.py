@@ -225,10 +225,10 @@ def _load(con: duckdb.DuckDBPyConnection, published: Path, council_code: str,
     scorecard_columns = _columns(con, "scorecard")
     if not scorecard_columns or not _columns(con, "scorecard_report"):
         raise ScorecardError(f"{published}: no published.scorecard / published.scorecard_report")
-    drafted = "drafted_comment" in scorecard_columns
+    drafted = "drafted_comment" in _columns(con, "scorecard_report")
     rows = _records(con, f"""
-        SELECT r.*, s.financial_year, s.direction_vs_prev_quarter, s.direction_vs_prev_year,
-               {'s.drafted_comment' if drafted else 'NULL::VARCHAR'} AS drafted_comment
+        SELECT r.*, s.financial_year, s.direction_vs_prev_quarter, s.direction_vs_prev_year
+               {'' if drafted else ', NULL::VARCHAR AS drafted_comment'}
         FROM published.scorecard_report AS r
         JOIN published.scorecard AS s ON s.council_code = r.council_code
              AND s.kpi_code = r.kpi_code AND s.period_end = r.report_period_end

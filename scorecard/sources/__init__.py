@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from scorecard.sources import audit, education, hr_sap, social_care
+from scorecard.sources import audit, education, hr_sap, risks, social_care
 from scorecard.sources.contract import Column, Contract
 
 CONTRACTS: tuple[Contract, ...] = (
     hr_sap.CONTRACTS + audit.CONTRACTS + social_care.CONTRACTS + education.CONTRACTS
+    + risks.CONTRACTS
 )
 SOURCES: tuple[str, ...] = tuple(dict.fromkeys(c.source for c in CONTRACTS))
 

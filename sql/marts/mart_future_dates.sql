@@ -122,6 +122,9 @@ WITH checked AS (
     UNION ALL SELECT 'staging.stg_education__attendance', 'month_start', 'month', 'event',
         count(month_start), count(*) FILTER (WHERE month_start > extract_date), max(month_start), max(extract_date)
         FROM staging.stg_education__attendance LEFT JOIN meta.loads ON load_id = _load_id
+    UNION ALL SELECT 'staging.stg_risks__risk_register', 'review_date', 'review_date', 'event',
+        count(review_date), count(*) FILTER (WHERE review_date > extract_date), max(review_date), max(extract_date)
+        FROM staging.stg_risks__risk_register LEFT JOIN meta.loads ON load_id = _load_id
 )
 SELECT
     table_name,

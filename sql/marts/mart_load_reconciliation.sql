@@ -40,6 +40,7 @@ raw_counts AS (
     UNION ALL SELECT 'raw.social_care__qa_audits', count(*) FROM raw.social_care__qa_audits
     UNION ALL SELECT 'raw.social_care__care_leavers', count(*) FROM raw.social_care__care_leavers
     UNION ALL SELECT 'raw.education__attendance', count(*) FROM raw.education__attendance
+    UNION ALL SELECT 'raw.risks__risk_register', count(*) FROM raw.risks__risk_register
 ),
 quarantine_counts AS (
     SELECT source, source_table, count(DISTINCT row_number) AS quarantined_rows

@@ -1,6 +1,7 @@
 -- The seed report's layout: for each published period end, one row per KPI with the four
 -- previous quarters as they were published, this quarter's actual, target, symbol, comment and
--- comparator. Filter on council_code and report_period_end.
+-- comparator, and a comment drafted from the figures (marked as drafted) for when the service lead
+-- has not written one. Filter on council_code and report_period_end.
 CREATE OR REPLACE VIEW published.scorecard_report AS
 SELECT
     r.council_code,
@@ -32,9 +33,12 @@ SELECT
     r.symbol,
     r.status_label,
     r.comment,
+    d.drafted_comment,
     r.comparator,
     r.comparator_year
 FROM published.scorecard AS r
+LEFT JOIN published.drafted_comments AS d ON d.council_code = r.council_code
+      AND d.kpi_code = r.kpi_code AND d.period_end = r.period_end
 LEFT JOIN published.scorecard AS q1 ON q1.council_code = r.council_code AND q1.kpi_code = r.kpi_code
       AND q1.period_end = CAST(last_day(CAST(r.period_end - to_months(3) AS DATE)) AS DATE)
 LEFT JOIN published.scorecard AS q2 ON q2.council_code = r.council_code AND q2.kpi_code = r.kpi_code
