@@ -1,0 +1,315 @@
+"""Benchmark a quarterly run at a scale factor (N councils) against plain DuckDB.
+
+    .venv/bin/python bench/run_bench.py --scale N [--keep DIR] [--flow] [--no-baseline]
+
+1. writes a scaled landing zone (`scorecard.demo.scale.write_scaled_landing`; timed, not counted);
+2. in a child process, runs the pipeline's plain steps in order on a fresh warehouse - extract,
+   load, build, gate (Great Expectations), report (the data-quality report, written inside the
+   gate step), publish - then the same quarter again, unchanged;
+3. in another child process, the baseline: a fresh DuckDB database, the raw tables loaded straight
+   from the same files (read_csv, all_varchar; the CIN XML and audit XLSX through the project's
+   readers, as DuckDB reads neither), then the same SQL models (`scorecard.models.build`), with no
+   contracts, validation, quarantine, gate, report or publication;
+4. with `--flow`, the demo council end to end through the real Prefect flow (`scorecard run`, its
+   temporary Prefect server included), twice: the second run is the unchanged quarter;
+5. prints a table and, last, one line:
+   scale=N rows=R total_s=T baseline_s=B ratio=T/B peak_rss_mb=M
+
+Peak RSS is each child's own `ru_maxrss` (the generator runs in the parent and is not counted).
+Not part of `make test`: it makes no assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PERIOD_END = dt.date(2023, 6, 30)
+STAGES = ("extract", "load", "build", "gate", "report", "publish")
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+# --- child: the pipeline ------------------------------------------------------------------------
+
+def child_pipeline(landing: Path, warehouse: Path) -> dict:
+    from scorecard import pipeline, quality_report
+
+    report_s = [0.0]
+    write_report = quality_report.write_quality_report
+
+    def timed_report(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return write_report(*args, **kwargs)
+        finally:
+            report_s[0] += time.perf_counter() - start
+
+    quality_report.write_quality_report = timed_report  # pipeline.check calls it via the module
+
+    def one_run() -> dict:
+        report_s[0] = 0.0
+        times: dict[str, float] = {}
+        begin = time.perf_counter()
+
+        def step(name, fn, *args, **kwargs):
+            start = time.perf_counter()
+            result = fn(*args, **kwargs)
+            times[name] = times.get(name, 0.0) + time.perf_counter() - start
+            return result
+
+        run = step("extract", pipeline.start_run, warehouse, PERIOD_END)
+        manifest = step("extract", pipeline.extract, landing, PERIOD_END)
+        loads = step("load", pipeline.load_extracts, warehouse, run["run_id"], manifest)
+        step("build", pipeline.build, warehouse, run["run_id"], PERIOD_END, demo_key=True)
+        checks = step("gate", pipeline.check, warehouse, run["run_id"])
+        times["report"] = report_s[0]
+        times["gate"] -= report_s[0]
+        publication = step("publish", pipeline.publish_run, warehouse, run["run_id"],
+                           run["period_ends"], manifest)
+        step("publish", pipeline.finish_run, warehouse, run["run_id"],
+             "published" if publication["publication_id"] else "unchanged")
+        times["total"] = time.perf_counter() - begin
+        return {
+            "times": times,
+            "rows_loaded": sum(r["rows_loaded"] for r in loads),
+            "rows_quarantined": sum(r["rows_quarantined"] for r in loads),
+            "files_reloaded": sum(r["reloaded"] for r in loads),
+            "rows_reloaded": sum(r["rows_loaded"] for r in loads if r["reloaded"]),
+            "checks_run": checks["checks_run"],
+            "warnings": len(checks["warnings"]),
+            "kpi_rows": publication["kpi_rows"],
+            "councils": len(publication["councils"]),
+        }
+
+    start = time.perf_counter()
+    import scorecard.quality  # noqa: F401  (imports counted apart from the stages)
+    import great_expectations  # noqa: F401
+    imports_s = time.perf_counter() - start
+    first = one_run()
+    first_rss = _peak_rss_mb()
+    second = one_run()
+    return {"imports_s": imports_s, "first": first, "second": second,
+            "peak_rss_mb": first_rss, "peak_rss_mb_after_rerun": _peak_rss_mb()}
+
+
+# --- child: the baseline ------------------------------------------------------------------------
+
+def _utf8_copy(path: Path, encoding: str, scratch: Path) -> Path:
+    """DuckDB's read_csv knows utf-8, utf-16 and latin-1 only (a SAP cp1252 file with a curly
+    quote is not latin-1): such a file is transcoded to a utf-8 copy first, timed with the load."""
+    if encoding == "utf-8":
+        return path
+    copy = scratch / f"{path.parent.parent.name}__{path.name}"
+    copy.write_bytes(path.read_bytes().decode(encoding).encode("utf-8"))
+    return copy
+
+
+def child_baseline(landing: Path, database: Path) -> dict:
+    from scorecard import config, landing as landing_mod, models, pseudonymise, reference
+    from scorecard.pipeline import CALENDAR_FIRST_YEAR, HISTORY_QUARTERS
+    from scorecard.read import empty_extract, read_extract
+    from scorecard.warehouse import open_warehouse
+
+    times = {"load_csv": 0.0, "load_xml_xlsx": 0.0, "build": 0.0}
+    begin = time.perf_counter()
+    rows = 0
+    with open_warehouse(database) as con:
+        for item in landing_mod.find_extracts(landing, PERIOD_END):
+            contract, path = item.contract, item.path
+            start = time.perf_counter()
+            table = contract.raw_table
+            if not item.present or contract.file_format != "csv":
+                frame = (read_extract(path, contract, item.council_code) if item.present
+                         else empty_extract(contract))
+                frame = frame.select([c for c in frame.columns if not c.startswith("__")])
+                con.register("frame", frame.to_arrow())
+                con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT *, "
+                            f"'baseline' AS _load_id, ? AS _source_file FROM frame", [str(path)])
+                con.unregister("frame")
+                times["load_xml_xlsx" if item.present else "load_csv"] += time.perf_counter() - start
+            else:
+                csv_path = _utf8_copy(path, contract.encoding, database.parent)
+                result = con.execute(
+                    "SELECT * FROM read_csv(?, all_varchar = true, header = true) LIMIT 0",
+                    [str(csv_path)])
+                header = result.description
+                result.fetchall()
+                in_file = {d[0].lower(): d[0] for d in header}
+                select = [f'"{in_file[c.file_header.lower()]}" AS {c.name}'
+                          for c in contract.columns]
+                if "council_code" not in contract.column_names:
+                    select.insert(0, f"'{item.council_code}' AS council_code")
+                con.execute(
+                    f"CREATE OR REPLACE TABLE {table} AS SELECT "
+                    f"(row_number() OVER () + 1)::BIGINT AS _row_number, {', '.join(select)}, "
+                    f"'baseline' AS _load_id, ? AS _source_file FROM read_csv(?, "
+                    f"all_varchar = true, header = true)", [str(path), str(csv_path)])
+                times["load_csv"] += time.perf_counter() - start
+            rows += con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        start = time.perf_counter()
+        pseudonymise.register(con, pseudonymise.resolve_key(True))
+        reference.load_reference_csvs(con, config.REFERENCE_DIR)
+        reference.load_bank_holidays(con, CALENDAR_FIRST_YEAR, PERIOD_END.year + 1)
+        reference.write_run_context(con, "baseline", PERIOD_END, HISTORY_QUARTERS)
+        models.build(con, config.SQL_DIR)
+        times["build"] = time.perf_counter() - start
+    times["total"] = time.perf_counter() - begin
+    return {"times": times, "rows": rows, "peak_rss_mb": _peak_rss_mb()}
+
+
+# --- child: the Prefect flow, demo council ------------------------------------------------------
+
+def flow_runs(workdir: Path) -> dict:
+    landing = workdir / "flow_landing"
+    if not landing.exists():
+        from scorecard.demo import write_demo_landing
+        write_demo_landing(landing, "916")
+    warehouse = workdir / "flow_warehouse" / "scorecard.duckdb"
+    shutil.rmtree(warehouse.parent, ignore_errors=True)
+    warehouse.parent.mkdir(parents=True)
+    cli = [sys.executable, "-m", "scorecard.cli"] if not (ROOT / ".venv/bin/scorecard").exists() \
+        else [str(ROOT / ".venv/bin/scorecard")]
+    results = []
+    for attempt in ("first", "unchanged"):
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [*cli, "run", "--period-end", PERIOD_END.isoformat(), "--landing", str(landing),
+             "--warehouse", str(warehouse), "--demo-key"],
+            cwd=ROOT, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        if proc.returncode:
+            raise SystemExit(f"scorecard run failed:\n{proc.stdout}\n{proc.stderr}")
+        results.append({"run": attempt, "wall_s": wall, "stdout": proc.stdout.strip()})
+    import duckdb
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        reloaded = con.execute(
+            "SELECT count(*) FILTER (WHERE reloaded), coalesce(sum(rows_loaded) FILTER "
+            "(WHERE reloaded), 0) FROM meta.loads WHERE run_id = (SELECT run_id FROM meta.runs "
+            "ORDER BY started_at DESC LIMIT 1)").fetchone()
+    finally:
+        con.close()
+    results[1]["files_reloaded"], results[1]["rows_reloaded"] = reloaded
+    return {"runs": results}
+
+
+# --- parent -------------------------------------------------------------------------------------
+
+def _child(kind: str, *paths: Path) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", kind, *map(str, paths)],
+                          cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode:
+        raise SystemExit(f"{kind} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{os.cpu_count()} CPUs ({model}), {mem_gib:.1f} GiB RAM, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1, help="number of councils")
+    parser.add_argument("--keep", type=Path, help="work directory to keep (default: a temporary one)")
+    parser.add_argument("--flow", action="store_true",
+                        help="also time the demo council through the Prefect flow (scorecard run)")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        kind, *paths = args.child
+        result = {"pipeline": child_pipeline, "baseline": child_baseline,
+                  "flow": flow_runs}[kind](*map(Path, paths))
+        print(json.dumps(result))
+        return
+
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="scorecard-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    landing = workdir / f"landing_{args.scale}"
+    try:
+        print(f"machine: {machine()}", flush=True)
+        start = time.perf_counter()
+        if not landing.exists():
+            from scorecard.demo.scale import write_scaled_landing
+            write_scaled_landing(landing, args.scale)
+        generate_s = time.perf_counter() - start
+        size_mb = sum(p.stat().st_size for p in landing.rglob("*") if p.is_file()) / 2**20
+        print(f"landing: {landing} ({size_mb:.0f} MB), generated in {generate_s:.1f} s", flush=True)
+
+        warehouse = workdir / f"warehouse_{args.scale}"
+        shutil.rmtree(warehouse, ignore_errors=True)
+        warehouse.mkdir()
+        run = _child("pipeline", landing, warehouse / "scorecard.duckdb")
+        base = None
+        if not args.no_baseline:
+            database = workdir / f"baseline_{args.scale}.duckdb"
+            database.unlink(missing_ok=True)
+            base = _child("baseline", landing, database)
+        flow = _child("flow", workdir) if args.flow else None
+
+        first, second = run["first"], run["second"]
+        total = first["times"]["total"]
+        print()
+        print(f"{'stage':<10} {'first run s':>12} {'share':>7} {'unchanged rerun s':>18}")
+        for stage in STAGES:
+            t = first["times"].get(stage, 0.0)
+            print(f"{stage:<10} {t:>12.2f} {t / total:>6.0%} {second['times'].get(stage, 0.0):>18.2f}")
+        print(f"{'total':<10} {total:>12.2f} {1:>6.0%} {second['times']['total']:>18.2f}")
+        print(f"(imports before the run, not counted: {run['imports_s']:.2f} s)")
+        print(f"rows loaded {first['rows_loaded']}, quarantined {first['rows_quarantined']}, "
+              f"checks {first['checks_run']}, warnings {first['warnings']}, "
+              f"KPI rows published {first['kpi_rows']} for {first['councils']} councils")
+        print(f"unchanged rerun: {second['files_reloaded']} files / {second['rows_reloaded']} "
+              f"rows reloaded; every model rebuilt and every suite re-run")
+        print(f"peak RSS: pipeline {run['peak_rss_mb']:.0f} MB (after the rerun "
+              f"{run['peak_rss_mb_after_rerun']:.0f} MB)"
+              + (f", baseline {base['peak_rss_mb']:.0f} MB" if base else ""))
+        if base:
+            bt = base["times"]
+            print(f"baseline: load CSV {bt['load_csv']:.2f} s, load XML/XLSX via project readers "
+                  f"{bt['load_xml_xlsx']:.2f} s, SQL models {bt['build']:.2f} s, total "
+                  f"{bt['total']:.2f} s ({base['rows']} raw rows)")
+        if flow:
+            for r in flow["runs"]:
+                extra = (f"; files reloaded {r['files_reloaded']}, rows reloaded {r['rows_reloaded']}"
+                         if "files_reloaded" in r else "")
+                print(f"prefect flow, demo council, {r['run']} run: {r['wall_s']:.1f} s wall "
+                      f"(process start, Prefect server and flow){extra}")
+        baseline_s = base["times"]["total"] if base else float("nan")
+        print(f"scale={args.scale} rows={first['rows_loaded']} total_s={total:.2f} "
+              f"baseline_s={baseline_s:.2f} ratio={total / baseline_s:.2f} "
+              f"peak_rss_mb={run['peak_rss_mb']:.0f}")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
