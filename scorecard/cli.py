@@ -16,6 +16,12 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Quarterly performance scorecard warehouse.")
 
 
+LandingOption = Annotated[Path, typer.Option(help="Landing zone holding the extracts.")]
+WarehouseOption = Annotated[Path, typer.Option(help="DuckDB build warehouse file.")]
+DemoKeyOption = Annotated[bool, typer.Option(
+    "--demo-key", help="Pseudonymise with the public demo key (synthetic demo data only).")]
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -45,13 +51,9 @@ def demo(
 def backfill(
     from_: Annotated[str, typer.Option("--from", help="First quarter end to publish, YYYY-MM-DD.")],
     to: Annotated[str, typer.Option("--to", help="Last quarter end to publish, YYYY-MM-DD.")],
-    landing: Annotated[Path, typer.Option(help="Landing zone holding the extracts.")]
-    = config.DEFAULT_LANDING,
-    warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file.")]
-    = config.DEFAULT_WAREHOUSE,
-    demo_key: Annotated[bool, typer.Option(
-        "--demo-key", help="Pseudonymise with the public demo key (synthetic demo data only).")]
-    = False,
+    landing: LandingOption = config.DEFAULT_LANDING,
+    warehouse: WarehouseOption = config.DEFAULT_WAREHOUSE,
+    demo_key: DemoKeyOption = False,
 ) -> None:
     """Publish every quarter from --from to --to in one run (quarters already published are
     kept as published; differences are recorded as restatements)."""
@@ -61,8 +63,7 @@ def backfill(
 
 @app.command()
 def status(
-    warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file.")]
-    = config.DEFAULT_WAREHOUSE,
+    warehouse: WarehouseOption = config.DEFAULT_WAREHOUSE,
     limit: Annotated[int, typer.Option(help="How many recent runs to show.")] = 10,
 ) -> None:
     """Recent runs: what each published, or why it failed."""
@@ -81,8 +82,7 @@ def status(
 def serve(
     landing: Annotated[Path, typer.Option(help="Landing zone the scheduled runs read.")]
     = config.DEFAULT_LANDING,
-    warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file.")]
-    = config.DEFAULT_WAREHOUSE,
+    warehouse: WarehouseOption = config.DEFAULT_WAREHOUSE,
     port: Annotated[int, typer.Option(help="Port of the local Prefect server (and its UI).")]
     = 4200,
 ) -> None:
@@ -175,16 +175,12 @@ def comparators(
 @app.command()
 def run(
     period_end: Annotated[str, typer.Option(help="Quarter end to report, YYYY-MM-DD.")],
-    landing: Annotated[Path, typer.Option(help="Landing zone holding the extracts.")]
-    = config.DEFAULT_LANDING,
-    warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file.")]
-    = config.DEFAULT_WAREHOUSE,
+    landing: LandingOption = config.DEFAULT_LANDING,
+    warehouse: WarehouseOption = config.DEFAULT_WAREHOUSE,
     backfill_from: Annotated[Optional[str], typer.Option(
         help="Also publish every quarter from this quarter end (YYYY-MM-DD) up to --period-end.")]
     = None,
-    demo_key: Annotated[bool, typer.Option(
-        "--demo-key", help="Pseudonymise with the public demo key (synthetic demo data only).")]
-    = False,
+    demo_key: DemoKeyOption = False,
     published: Annotated[Optional[Path], typer.Option(
         help="Published database readers use (default: scorecard_published.duckdb beside --warehouse).")]
     = None,
