@@ -102,7 +102,7 @@ def report(
     council: Annotated[str, typer.Option(help="The council's three-digit LA code.")]
     = config.DEMO_COUNCIL_CODE,
     published: Annotated[Path, typer.Option(help="The published database.")]
-    = config.DEFAULT_WAREHOUSE.with_name("scorecard_published.duckdb"),
+    = config.DEFAULT_PUBLISHED,
     out: Annotated[Path, typer.Option(help="Folder for the report and exports.")]
     = config.DEFAULT_WAREHOUSE.parent,
     pdf: Annotated[bool, typer.Option(help="Print the report to PDF with headless Chromium.")]
@@ -133,7 +133,7 @@ def export(
     period_end: Annotated[str, typer.Option(help="Quarter end to export, YYYY-MM-DD.")],
     out: Annotated[Path, typer.Option(help="CSV file to write.")],
     published: Annotated[Path, typer.Option(help="The published database.")]
-    = config.DEFAULT_WAREHOUSE.with_name("scorecard_published.duckdb"),
+    = config.DEFAULT_PUBLISHED,
     public: Annotated[bool, typer.Option(
         "--public", help="Suppress figures built on fewer than --threshold people.")] = False,
     threshold: Annotated[int, typer.Option(help="Smallest number shown in a public export.")] = 5,

@@ -25,6 +25,10 @@ SQL_DIR = PROJECT_ROOT / "sql"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 REFERENCE_DIR = PROJECT_ROOT / "reference"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "scorecard.duckdb"
+# Not `published.duckdb`: DuckDB names a database after its file, and a database called
+# `published` would make the schema name `published` ambiguous to every reader.
+PUBLISHED_FILE_NAME = "scorecard_published.duckdb"
+DEFAULT_PUBLISHED = DEFAULT_WAREHOUSE.with_name(PUBLISHED_FILE_NAME)
 DEFAULT_LANDING = PROJECT_ROOT / "warehouse" / "landing"
 
 # The demo council. The seed report is Gloucestershire's (old DfE LA code 916): the mean of its ten

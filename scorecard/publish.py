@@ -23,6 +23,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from scorecard.config import PUBLISHED_FILE_NAME
+
 FROZEN_TABLES = {
     # published table: the mart it is a frozen copy of
     "published.scorecard": "marts.mart_scorecard",
@@ -61,9 +63,8 @@ class Publication:
 
 def published_path_for(warehouse: Path) -> Path:
     """The published database that goes with a build warehouse: `scorecard_published.duckdb`
-    beside it. (Not `published.duckdb`: DuckDB names a database after its file, and a database
-    called `published` would make the schema name `published` ambiguous to every reader.)"""
-    return Path(warehouse).with_name("scorecard_published.duckdb")
+    beside it (config.PUBLISHED_FILE_NAME says why it is not `published.duckdb`)."""
+    return Path(warehouse).with_name(PUBLISHED_FILE_NAME)
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pa.Table:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 import ipaddress
 import socket
 from pathlib import Path
@@ -15,6 +16,14 @@ from scorecard.models import create_macros
 
 SHARED = config.PROJECT_ROOT.parent / "shared"
 SEED_CSV = SHARED / "seed" / "scorecard_q1_2023_24.csv"
+# The seed's value columns and the quarter end each stands for.
+SEED_PERIODS = {
+    "jun_22": date(2022, 6, 30),
+    "sep_22": date(2022, 9, 30),
+    "dec_22": date(2022, 12, 31),
+    "mar_23": date(2023, 3, 31),
+    "actual_jun_23": date(2023, 6, 30),
+}
 
 
 OUTSIDE_CALLS: list[str] = []

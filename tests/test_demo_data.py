@@ -17,17 +17,11 @@ import polars as pl
 import pytest
 from independent_gm import compute_gm
 
+from conftest import SEED_CSV as SEED
+from conftest import SEED_PERIODS
 from scorecard.demo import DEMO_EXTRACT_DATE, write_demo_landing
 
 COUNCIL = "999"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "scorecard_q1_2023_24.csv"
-SEED_PERIODS = {
-    "jun_22": date(2022, 6, 30),
-    "sep_22": date(2022, 9, 30),
-    "dec_22": date(2022, 12, 31),
-    "mar_23": date(2023, 3, 31),
-    "actual_jun_23": date(2023, 6, 30),
-}
 PLACES = {"GM01": 2, "GM02": 2, "GM03": 2, "GM04": 1, "GM05": 1, "GM06": 0, "GM07": 0}
 JUN_23 = date(2023, 6, 30)
 STRESS = {"S04", "S05"}

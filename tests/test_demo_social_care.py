@@ -20,18 +20,12 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from independent_csc import age_at, compute_csc, compute_csc_facts, wdn
 
+from conftest import SEED_CSV as SEED
+from conftest import SEED_PERIODS
 from scorecard.demo import DEMO_EXTRACT_DATE, write_demo_landing
 
 COUNCIL = "916"
 OTHER_COUNCIL = "202"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "scorecard_q1_2023_24.csv"
-SEED_PERIODS = {
-    "jun_22": date(2022, 6, 30),
-    "sep_22": date(2022, 9, 30),
-    "dec_22": date(2022, 12, 31),
-    "mar_23": date(2023, 3, 31),
-    "actual_jun_23": date(2023, 6, 30),
-}
 JUN_22, SEP_22, DEC_22, MAR_23, JUN_23 = SEED_PERIODS.values()
 CSC_KPIS = ("QA01", "QA02", "CA01", "CA02", "CA03", "HP01", "HP02", "HP03", "HP04", "CC01",
             "CC02", "CC03", "CC04", "CC05", "CC06", "CL01", "CL02")

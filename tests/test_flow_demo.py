@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import published_dump
+from conftest import SEED_PERIODS, published_dump
 from independent_csc import compute_csc
 from independent_gm import compute_gm
 from scorecard.config import DEMO_COUNCIL_CODE
@@ -27,8 +27,8 @@ from scorecard.errors import ContractError
 pytestmark = pytest.mark.flow
 
 D = dt.date
-QUARTERS = [D(2022, 6, 30), D(2022, 9, 30), D(2022, 12, 31), D(2023, 3, 31), D(2023, 6, 30)]
-SEED_COLUMNS = ["jun_22", "sep_22", "dec_22", "mar_23", "actual_jun_23"]
+QUARTERS = list(SEED_PERIODS.values())
+SEED_COLUMNS = list(SEED_PERIODS)
 # Every direct identifier the sources carry: employee numbers and names, child ids (903, CIN and
 # local lists), UPNs, postcodes and worker ids.
 RAW_IDENTIFIERS = """
