@@ -140,15 +140,31 @@ def _local(element: etree._Element) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _children(element: etree._Element | None, name: str) -> list[etree._Element]:
+def _by_name(element: etree._Element) -> dict[str, list[etree._Element]]:
+    """The child elements by local name, in document order."""
+    found: dict[str, list[etree._Element]] = {}
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str):
+            found.setdefault(tag.rsplit("}", 1)[-1], []).append(child)
+    return found
+
+
+def _texts(element: etree._Element | None) -> dict[str, str | None]:
+    """The text of each child element by local name, the first of each name winning: one walk
+    of the element instead of one per column (the census has ~20 columns per row)."""
+    found: dict[str, str | None] = {}
     if element is None:
-        return []
-    return [e for e in element if isinstance(e.tag, str) and _local(e) == name]
-
-
-def _first(element: etree._Element | None, name: str) -> etree._Element | None:
-    found = _children(element, name)
-    return found[0] if found else None
+        return found
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        name = tag.rsplit("}", 1)[-1]
+        if name not in found:
+            text = child.text
+            found[name] = (text.strip() or None) if text is not None else None
+    return found
 
 
 def _text(element: etree._Element | None) -> str | None:
@@ -157,12 +173,11 @@ def _text(element: etree._Element | None) -> str | None:
     return element.text.strip() or None
 
 
-def _value(parents: list[etree._Element | None], header: str) -> str | None:
+def _value(parents: list[dict[str, str | None]], header: str) -> str | None:
     for name in _ALTERNATIVES.get(header, (header,)):
         for parent in parents:
-            found = _first(parent, name)
-            if found is not None:
-                return _text(found)
+            if name in parent:
+                return parent[name]
     return None
 
 
@@ -172,8 +187,9 @@ def _new_rows() -> dict[str, dict[str, list]]:
     }
 
 
-def _add_row(rows: dict[str, list], contract: Contract, line: int, parents: list,
-             la_child_id: str | None, referral_number: int | None) -> None:
+def _add_row(rows: dict[str, list], contract: Contract, line: int,
+             parents: list[dict[str, str | None]], la_child_id: str | None,
+             referral_number: int | None) -> None:
     rows["_row_number"].append(line)
     for column in contract.columns:
         if column.name == "la_child_id":
@@ -186,15 +202,17 @@ def _add_row(rows: dict[str, list], contract: Contract, line: int, parents: list
 
 
 def _take_child(child: etree._Element, rows: dict[str, dict[str, list]]) -> None:
-    groups = [_first(child, g) for g in _CHILD_GROUPS]
+    elements = _by_name(child)
+    groups = [_texts((elements.get(g) or [None])[0]) for g in _CHILD_GROUPS]
     la_child_id = _value(groups[:1], "LAchildID")
     _add_row(rows[CIN_CHILDREN.table], CIN_CHILDREN, child.sourceline, groups, la_child_id, None)
-    for number, referral in enumerate(_children(child, "CINdetails"), start=1):
-        _add_row(rows[CIN_REFERRALS.table], CIN_REFERRALS, referral.sourceline, [referral],
+    for number, referral in enumerate(elements.get("CINdetails", []), start=1):
+        _add_row(rows[CIN_REFERRALS.table], CIN_REFERRALS, referral.sourceline, [_texts(referral)],
                  la_child_id, number)
+        inside = _by_name(referral)
         for contract in (CIN_ASSESSMENTS, CIN_SECTION47, CIN_CP_PLANS):
-            for element in _children(referral, _ELEMENT[contract.table]):
-                _add_row(rows[contract.table], contract, element.sourceline, [element],
+            for element in inside.get(_ELEMENT[contract.table], ()):
+                _add_row(rows[contract.table], contract, element.sourceline, [_texts(element)],
                          la_child_id, number)
 
 
