@@ -128,18 +128,21 @@ def child_baseline(landing: Path, database: Path) -> dict:
 
     times = {"load_csv": 0.0, "load_xml_xlsx": 0.0, "build": 0.0}
     begin = time.perf_counter()
-    rows = 0
+    created: set[str] = set()  # a many-council folder sends one file per council per table
     with open_warehouse(database) as con:
         for item in landing_mod.find_extracts(landing, PERIOD_END):
             contract, path = item.contract, item.path
             start = time.perf_counter()
             table = contract.raw_table
+            into = f"INSERT INTO {table} BY NAME" if table in created \
+                else f"CREATE OR REPLACE TABLE {table} AS"
+            created.add(table)
             if not item.present or contract.file_format != "csv":
                 frame = (read_extract(path, contract, item.council_code) if item.present
                          else empty_extract(contract))
                 frame = frame.select([c for c in frame.columns if not c.startswith("__")])
                 con.register("frame", frame.to_arrow())
-                con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT *, "
+                con.execute(f"{into} SELECT *, "
                             f"'baseline' AS _load_id, ? AS _source_file FROM frame", [str(path)])
                 con.unregister("frame")
                 times["load_xml_xlsx" if item.present else "load_csv"] += time.perf_counter() - start
@@ -156,12 +159,12 @@ def child_baseline(landing: Path, database: Path) -> dict:
                 if "council_code" not in contract.column_names:
                     select.insert(0, f"'{item.council_code}' AS council_code")
                 con.execute(
-                    f"CREATE OR REPLACE TABLE {table} AS SELECT "
+                    f"{into} SELECT "
                     f"(row_number() OVER () + 1)::BIGINT AS _row_number, {', '.join(select)}, "
                     f"'baseline' AS _load_id, ? AS _source_file FROM read_csv(?, "
                     f"all_varchar = true, header = true)", [str(path), str(csv_path)])
                 times["load_csv"] += time.perf_counter() - start
-            rows += con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        rows = sum(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in created)
         start = time.perf_counter()
         pseudonymise.register(con, pseudonymise.resolve_key(True))
         reference.load_reference_csvs(con, config.REFERENCE_DIR)

@@ -1,7 +1,8 @@
 """What the last load of each table left out, and why: the defect report a data owner works from.
 
 Every row the contract checks quarantined (`quarantine.rows`) is listed with its file, row, column,
-offending value and reason, for the latest load of each table in `meta.loads`. The CSV written for
+offending value and reason, for the files of each table's latest load in `meta.loads` (one file per
+council when a landing zone holds several councils). The CSV written for
 people to open in a spreadsheet is made safe against formula injection: a cell starting with
 `=`, `+`, `-`, `@` (or a tab or carriage return) is prefixed with a single quote.
 """
@@ -17,11 +18,13 @@ REPORT_COLUMNS = ("source", "source_table", "source_file", "row_number", "column
                   "reason")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# The loads of the last run that loaded each table: one per file it read. A file that run kept
+# unchanged keeps the quarantine rows (and load_id) of the load that first read it, so
+# quarantine rows are matched to loads by file, not by load_id.
 _LATEST_LOADS = """
     SELECT *
     FROM meta.loads
-    QUALIFY row_number() OVER (PARTITION BY source, source_table
-                               ORDER BY loaded_at DESC, load_id DESC) = 1
+    QUALIFY run_id = arg_max(run_id, loaded_at) OVER (PARTITION BY source, source_table)
 """
 
 
@@ -30,21 +33,21 @@ def defect_report(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     frame = con.sql(f"""
         SELECT q.source, q.source_table, q.source_file, q.row_number, q.column_name, q.value, q.reason
         FROM quarantine.rows AS q
-        JOIN ({_LATEST_LOADS}) AS l USING (load_id)
+        JOIN ({_LATEST_LOADS}) AS l USING (source, source_table, source_file)
         ORDER BY q.source_file, q.row_number, q.column_name, q.reason
     """).pl()
     return frame.cast({"row_number": pl.Int64}).select(REPORT_COLUMNS)
 
 
 def summarise_loads(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Per table, its latest load: rows in, loaded and quarantined, the file, present or absent."""
+    """Per file of each table's latest load: rows in, loaded and quarantined, present or absent."""
     frame = con.sql(f"""
         SELECT source, source_table, source || '__' || source_table AS raw_table,
                source_file AS file,
                CASE WHEN sha256 IS NULL THEN 'absent' ELSE 'present' END AS file_status,
                extract_date, rows_in, rows_loaded, rows_quarantined, load_id, loaded_at
         FROM ({_LATEST_LOADS})
-        ORDER BY source, source_table
+        ORDER BY source, source_table, file
     """).pl()
     return frame.with_columns(pl.format("raw.{}", pl.col("raw_table")).alias("raw_table"))
 

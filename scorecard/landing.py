@@ -1,8 +1,10 @@
 """Find the extract files a run reads in the landing zone, and fingerprint them.
 
-Layout: `landing/<source>/<extract_date>/<file>` (docs/contracts.md). A source folder that is
-absent means the council does not send that source; inside a source's extract folder every
-required file must be present, and an optional file that is absent is recorded as such.
+Layout: `landing/<source>/<extract_date>/<file>` (docs/contracts.md), or, for a landing zone
+that serves several councils, one folder per council inside the extract folder:
+`landing/<source>/<extract_date>/<council_code>/<file>`. A source folder that is absent means no
+council sends that source; inside each extract (or council) folder every required file must be
+present, and an optional file that is absent is recorded as such.
 """
 
 from __future__ import annotations
@@ -64,11 +66,51 @@ def read_manifest(folder: Path) -> str | None:
     return code
 
 
+def _council_folders(folder: Path) -> list[Path]:
+    """The per-council folders of a many-council extract folder (three-digit names), or [] for a
+    one-council folder. Files beside council folders would be read for no council: refused."""
+    councils = sorted(p for p in folder.iterdir()
+                      if p.is_dir() and len(p.name) == 3 and p.name.isdigit())
+    if councils:
+        stray = sorted(p.name for p in folder.iterdir() if p.is_file())
+        if stray:
+            raise LandingError(f"{folder}: holds council folders ({councils[0].name}, ...) and "
+                               f"files ({', '.join(stray[:3])}); put every file in its council's folder")
+    return councils
+
+
+def _folder_extracts(folder: Path, contracts: list[Contract], extract_date: dt.date,
+                     council_folder: bool) -> list[ExtractFile]:
+    council_code = read_manifest(folder)
+    if council_folder:
+        if council_code is not None and council_code != folder.name:
+            raise ContractError(folder / MANIFEST, None, "council_code",
+                                f"{council_code}, but the folder is council {folder.name}'s")
+        council_code = folder.name
+    found = []
+    hashes: dict[Path, str] = {}
+    for contract in contracts:
+        path = folder / contract.file_name
+        if not path.is_file():
+            if contract.required_file:
+                raise LandingError(f"{path}: extract file missing")
+            found.append(ExtractFile(contract, path, extract_date, None, council_code))
+            continue
+        if contract.council_code_from == "manifest" and council_code is None:
+            raise ContractError(folder / MANIFEST, None, "council_code",
+                                f"required: {contract.file_name} carries no council code")
+        if path not in hashes:
+            hashes[path] = _sha256(path)
+        found.append(ExtractFile(contract, path, extract_date, hashes[path], council_code))
+    return found
+
+
 def find_extracts(landing: Path, period_end: dt.date) -> list[ExtractFile]:
     """For each source, the newest extract folder dated on or after the period end.
 
     Extracts are full (history included), so the newest one holds the most complete record of
     every quarter; what was published from earlier extracts stays frozen in `published`.
+    In a many-council folder every council folder is read, in council-code order.
     """
     landing = Path(landing)
     if not landing.is_dir():
@@ -92,19 +134,7 @@ def find_extracts(landing: Path, period_end: dt.date) -> list[ExtractFile]:
                 f"{source_dir}: no extract folder (YYYY-MM-DD) dated on or after {period_end}"
             )
         folder = source_dir / usable[-1].isoformat()
-        council_code = read_manifest(folder)
-        hashes: dict[Path, str] = {}
-        for contract in contracts:
-            path = folder / contract.file_name
-            if not path.is_file():
-                if contract.required_file:
-                    raise LandingError(f"{path}: extract file missing")
-                found.append(ExtractFile(contract, path, usable[-1], None, council_code))
-                continue
-            if contract.council_code_from == "manifest" and council_code is None:
-                raise ContractError(folder / MANIFEST, None, "council_code",
-                                    f"required: {contract.file_name} carries no council code")
-            if path not in hashes:
-                hashes[path] = _sha256(path)
-            found.append(ExtractFile(contract, path, usable[-1], hashes[path], council_code))
+        councils = _council_folders(folder)
+        for each in councils or [folder]:
+            found.extend(_folder_extracts(each, contracts, usable[-1], bool(councils)))
     return found

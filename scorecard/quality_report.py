@@ -106,15 +106,16 @@ def _report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
         "rows_quarantined FROM meta.loads WHERE run_id = ? ORDER BY raw_table",
         [run_id],
     )
-    # Quarantine holds the rows of each table's latest load; the run's loads name the tables.
-    # (A load that reused an unchanged file keeps the first load's quarantine, and its load_id.)
+    # Quarantine holds the rows of the files each table's latest load read; the run's loads name
+    # the files. (A reused unchanged file keeps the first load's quarantine, and its load_id.)
     of_run = ("FROM quarantine.rows AS q JOIN meta.loads AS l "
-              "ON l.source = q.source AND l.source_table = q.source_table AND l.run_id = ?")
+              "ON l.source = q.source AND l.source_table = q.source_table "
+              "AND l.source_file = q.source_file AND l.run_id = ?")
     quarantine_counts = _fetch(
         con,
         "SELECT 'raw.' || q.source || '__' || q.source_table AS raw_table, q.column_name, "
         "regexp_replace(q.reason, ?, '') AS reason, "
-        f"count(DISTINCT q.row_number) AS rows {of_run} GROUP BY ALL ORDER BY raw_table, rows DESC, reason",
+        f"count(DISTINCT (q.source_file, q.row_number)) AS rows {of_run} GROUP BY ALL ORDER BY raw_table, rows DESC, reason",
         [_ROW_REFERENCE, run_id],
     )
     examples = _fetch(
@@ -125,7 +126,8 @@ def _report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
         [run_id],
     )
     quarantined_rows = con.execute(
-        f"SELECT count(*) FROM (SELECT DISTINCT q.source, q.source_table, q.row_number {of_run})",
+        f"SELECT count(*) FROM (SELECT DISTINCT q.source, q.source_table, q.source_file, q.row_number "
+        f"{of_run})",
         [run_id]).fetchone()[0]
     for example in examples:
         example["value"] = (WITHHELD if _names_identifier(example["raw_table"], example["column_name"])

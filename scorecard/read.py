@@ -72,9 +72,13 @@ def empty_extract(contract: Contract) -> pl.DataFrame:
 
 
 def _folder_date(path: Path) -> dt.date | None:
-    """The extract date: the name of the folder the file is in (landing/<source>/<date>/)."""
+    """The extract date: the name of the folder the file is in (landing/<source>/<date>/), or of
+    the folder above a council's folder (landing/<source>/<date>/<council_code>/)."""
+    folder = path.parent
+    if len(folder.name) == 3 and folder.name.isdigit():
+        folder = folder.parent
     try:
-        return dt.date.fromisoformat(path.parent.name)
+        return dt.date.fromisoformat(folder.name)
     except ValueError:
         return None
 

@@ -173,7 +173,8 @@ def test_load_counts_that_do_not_add_up_block_publication(tmp_path):
 
 def test_the_reconciliation_counts_every_raw_table_of_the_contracts():
     sql = (config.SQL_DIR / "marts" / "mart_load_reconciliation.sql").read_text(encoding="utf-8")
-    counted = re.findall(r"SELECT '(raw\.\w+)'(?: AS raw_table)?, count\(\*\)(?: AS raw_rows)? FROM (raw\.\w+)", sql)
+    counted = re.findall(r"SELECT '(raw\.\w+)'(?: AS raw_table)?, _source_file(?: AS source_file)?, "
+                         r"count\(\*\)(?: AS raw_rows)?\s+FROM (raw\.\w+) GROUP BY ALL", sql)
     assert all(label == table for label, table in counted)
     assert sorted(t for t, _ in counted) == sorted(c.raw_table for c in CONTRACTS)
 

@@ -12,12 +12,11 @@ What scales and what does not (docs/performance.md, "The scaled landing zone"):
   regional extract would be: the four HR/SAP files (cp1252, kept byte-for-byte), the audit
   workbook (rewritten with openpyxl's write-only mode), the education attendance list and the
   risk register.
-* The `social_care/` folder stays one council's (the demo council's): the SSDA903 files carry no
-  council code and take theirs from the folder's `extract.json`, the CIN census XML names one
-  `<LEA>` that must match it, and the validator quarantines a local-list row whose council code
-  is not the manifest's. `scorecard/landing.py` reads one extract folder per source, so holding
-  N councils' social care needs a per-council folder level there
-  (`landing/social_care/<date>/<council_code>/`) - not something a generator can add.
+* Children's social care is sent per council, as councils send statutory returns: one folder
+  per council, `social_care/<date>/<council_code>/`, each with its own `extract.json`, SSDA903
+  files (which carry no council code), CIN census (its `<LEA>` set to the council) and local
+  lists (their `council_code` column set to it). With one council the folder stays the plain
+  one-council layout, `social_care/<date>/`.
 
 Identifiers are kept as they are: every extract key and every pseudonymised identifier includes
 the council code (`council_code || ':' || id`), so the copies are distinct records per council.
@@ -27,6 +26,7 @@ proportions between files, not in variation between councils.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from datetime import date, datetime
@@ -75,9 +75,34 @@ def write_scaled_landing(out_dir: Path, councils: int) -> list[Path]:
                 _write_csv_copies(path, target, codes)
             elif source_file == AUDIT_WORKBOOK:
                 _write_workbook_copies(path, target, codes)
-            else:  # social_care/: one council per extract folder (module docstring)
+            elif len(codes) == 1:
                 shutil.copyfile(path, target)
+            else:  # social_care/: a folder per council (module docstring)
+                written.extend(_write_council_folders(path, target, codes))
+                continue
             written.append(target)
+    return written
+
+
+def _write_council_folders(path: Path, target: Path, codes: list[str]) -> list[Path]:
+    """One council's social care file, written into each council's folder with its code."""
+    data = path.read_bytes()
+    written = []
+    for code in codes:
+        council_file = target.parent / code / target.name
+        council_file.parent.mkdir(parents=True, exist_ok=True)
+        if path.name == "extract.json":
+            council_file.write_text(json.dumps({"council_code": code}), encoding="utf-8")
+        elif path.suffix == ".xml":
+            old, new = f"<LEA>{DEMO_COUNCIL}</LEA>".encode(), f"<LEA>{code}</LEA>".encode()
+            if data.count(old) != 1:
+                raise ValueError(f"{path}: expected one {old.decode()}")
+            council_file.write_bytes(data.replace(old, new))
+        elif data.startswith(b"council_code,"):
+            _write_csv_copies(path, council_file, [code])
+        else:  # SSDA903: no council code in the file, extract.json gives it
+            council_file.write_bytes(data)
+        written.append(council_file)
     return written
 
 
@@ -91,7 +116,7 @@ def _write_csv_copies(path: Path, target: Path, codes: list[str]) -> None:
     header_end = data.index(b"\n") + 1
     header, body = data[:header_end], data[header_end:]
     old = DEMO_COUNCIL.encode("ascii") + b","
-    if not body.startswith(old):
+    if body and not body.startswith(old):
         raise ValueError(f"{path}: expected rows to start with the council code {DEMO_COUNCIL}")
     if not body.endswith(b"\n"):
         body += b"\n"

@@ -1,4 +1,5 @@
--- Reconciliation of every load of this run: nothing may be dropped or added between the file and
+-- Reconciliation of every load of this run, file by file (a many-council landing zone sends one
+-- file per council into the same raw table): nothing may be dropped or added between the file and
 -- raw. rows_in (data rows read from the file) must equal rows_loaded + rows_quarantined, the raw
 -- table must hold exactly rows_loaded rows, and quarantine.rows must hold exactly rows_quarantined
 -- distinct rows of the table. A raw table or quarantine edited after its load (or a loader bug)
@@ -8,43 +9,52 @@
 -- table, what does not add up; suites expect them null, so a failure message names the table.
 --
 -- Raw tables cannot be named dynamically in SQL, so every raw table of scorecard.sources.CONTRACTS
--- is counted explicitly below (tests/test_quality_gate.py checks the list is complete). Raw tables
--- and quarantine rows are matched by table, not by load_id: a load that reused an unchanged file
--- keeps the rows (and their _load_id) of the load that first read it.
+-- is counted explicitly below (tests/test_quality_gate.py checks the list is complete). Raw rows
+-- and quarantine rows are matched to a load by file (_source_file), not by load_id: a load that
+-- reused an unchanged file keeps the rows (and their _load_id) of the load that first read it.
 WITH loads AS (
     SELECT l.*, 'raw.' || l.source || '__' || l.source_table AS raw_table
     FROM meta.loads AS l
     WHERE l.run_id = (SELECT run_id FROM meta.run_context)
 ),
 raw_counts AS (
-    SELECT 'raw.hr_sap__staff_in_post' AS raw_table, count(*) AS raw_rows FROM raw.hr_sap__staff_in_post
-    UNION ALL SELECT 'raw.hr_sap__absences', count(*) FROM raw.hr_sap__absences
-    UNION ALL SELECT 'raw.hr_sap__appraisals', count(*) FROM raw.hr_sap__appraisals
-    UNION ALL SELECT 'raw.hr_sap__riddor_reports', count(*) FROM raw.hr_sap__riddor_reports
-    UNION ALL SELECT 'raw.audit__recommendations', count(*) FROM raw.audit__recommendations
-    UNION ALL SELECT 'raw.social_care__header', count(*) FROM raw.social_care__header
-    UNION ALL SELECT 'raw.social_care__episodes', count(*) FROM raw.social_care__episodes
-    UNION ALL SELECT 'raw.social_care__reviews', count(*) FROM raw.social_care__reviews
-    UNION ALL SELECT 'raw.social_care__oc3', count(*) FROM raw.social_care__oc3
-    UNION ALL SELECT 'raw.social_care__sw_episodes', count(*) FROM raw.social_care__sw_episodes
-    UNION ALL SELECT 'raw.social_care__missing', count(*) FROM raw.social_care__missing
-    UNION ALL SELECT 'raw.social_care__cin_children', count(*) FROM raw.social_care__cin_children
-    UNION ALL SELECT 'raw.social_care__cin_referrals', count(*) FROM raw.social_care__cin_referrals
-    UNION ALL SELECT 'raw.social_care__cin_assessments', count(*) FROM raw.social_care__cin_assessments
-    UNION ALL SELECT 'raw.social_care__cin_section47', count(*) FROM raw.social_care__cin_section47
-    UNION ALL SELECT 'raw.social_care__cin_cp_plans', count(*) FROM raw.social_care__cin_cp_plans
-    UNION ALL SELECT 'raw.social_care__contacts', count(*) FROM raw.social_care__contacts
-    UNION ALL SELECT 'raw.social_care__initial_visits', count(*) FROM raw.social_care__initial_visits
-    UNION ALL SELECT 'raw.social_care__strategy_discussions', count(*) FROM raw.social_care__strategy_discussions
-    UNION ALL SELECT 'raw.social_care__allocations', count(*) FROM raw.social_care__allocations
-    UNION ALL SELECT 'raw.social_care__qa_audits', count(*) FROM raw.social_care__qa_audits
-    UNION ALL SELECT 'raw.social_care__care_leavers', count(*) FROM raw.social_care__care_leavers
-    UNION ALL SELECT 'raw.education__attendance', count(*) FROM raw.education__attendance
-    UNION ALL SELECT 'raw.risks__risk_register', count(*) FROM raw.risks__risk_register
+    SELECT 'raw.hr_sap__staff_in_post' AS raw_table, _source_file AS source_file, count(*) AS raw_rows
+    FROM raw.hr_sap__staff_in_post GROUP BY ALL
+    UNION ALL SELECT 'raw.hr_sap__absences', _source_file, count(*) FROM raw.hr_sap__absences GROUP BY ALL
+    UNION ALL SELECT 'raw.hr_sap__appraisals', _source_file, count(*) FROM raw.hr_sap__appraisals GROUP BY ALL
+    UNION ALL SELECT 'raw.hr_sap__riddor_reports', _source_file, count(*) FROM raw.hr_sap__riddor_reports GROUP BY ALL
+    UNION ALL SELECT 'raw.audit__recommendations', _source_file, count(*) FROM raw.audit__recommendations GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__header', _source_file, count(*) FROM raw.social_care__header GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__episodes', _source_file, count(*) FROM raw.social_care__episodes GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__reviews', _source_file, count(*) FROM raw.social_care__reviews GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__oc3', _source_file, count(*) FROM raw.social_care__oc3 GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__sw_episodes', _source_file, count(*) FROM raw.social_care__sw_episodes GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__missing', _source_file, count(*) FROM raw.social_care__missing GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__cin_children', _source_file, count(*) FROM raw.social_care__cin_children GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__cin_referrals', _source_file, count(*) FROM raw.social_care__cin_referrals GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__cin_assessments', _source_file, count(*) FROM raw.social_care__cin_assessments GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__cin_section47', _source_file, count(*) FROM raw.social_care__cin_section47 GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__cin_cp_plans', _source_file, count(*) FROM raw.social_care__cin_cp_plans GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__contacts', _source_file, count(*) FROM raw.social_care__contacts GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__initial_visits', _source_file, count(*) FROM raw.social_care__initial_visits GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__strategy_discussions', _source_file, count(*) FROM raw.social_care__strategy_discussions GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__allocations', _source_file, count(*) FROM raw.social_care__allocations GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__qa_audits', _source_file, count(*) FROM raw.social_care__qa_audits GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__care_leavers', _source_file, count(*) FROM raw.social_care__care_leavers GROUP BY ALL
+    UNION ALL SELECT 'raw.education__attendance', _source_file, count(*) FROM raw.education__attendance GROUP BY ALL
+    UNION ALL SELECT 'raw.risks__risk_register', _source_file, count(*) FROM raw.risks__risk_register GROUP BY ALL
 ),
 quarantine_counts AS (
-    SELECT source, source_table, count(DISTINCT row_number) AS quarantined_rows
+    SELECT source, source_table, source_file, count(DISTINCT row_number) AS quarantined_rows
     FROM quarantine.rows
+    GROUP BY ALL
+),
+-- quarantined rows of a table from a file this run did not read: no load accounts for them, so
+-- they count against every load of the table
+stray_quarantine AS (
+    SELECT q.source, q.source_table, sum(q.quarantined_rows) AS stray_rows
+    FROM quarantine_counts AS q
+    ANTI JOIN loads AS l USING (source, source_table, source_file)
     GROUP BY ALL
 ),
 counted AS (
@@ -60,11 +70,15 @@ counted AS (
         l.rows_loaded,
         l.rows_quarantined,
         l.rows_loaded + l.rows_quarantined     AS rows_accounted_for,
-        r.raw_rows,
-        coalesce(q.quarantined_rows, 0)        AS quarantined_rows
+        -- a file none of whose rows reached raw has no count; a table raw does not have stays null
+        CASE WHEN l.raw_table IN (SELECT 'raw.' || table_name FROM information_schema.tables
+                                  WHERE table_schema = 'raw')
+             THEN coalesce(r.raw_rows, 0) END AS raw_rows,
+        coalesce(q.quarantined_rows, 0) + coalesce(s.stray_rows, 0) AS quarantined_rows
     FROM loads AS l
-    LEFT JOIN raw_counts AS r USING (raw_table)
-    LEFT JOIN quarantine_counts AS q USING (source, source_table)
+    LEFT JOIN raw_counts AS r USING (raw_table, source_file)
+    LEFT JOIN quarantine_counts AS q USING (source, source_table, source_file)
+    LEFT JOIN stray_quarantine AS s USING (source, source_table)
 )
 SELECT
     counted.*,
