@@ -1,18 +1,29 @@
-"""Load extract files into `raw` (as received, with lineage) and bad rows into `quarantine`."""
+"""Load extract files into `raw` (as received, with lineage) and bad rows into `quarantine`.
+
+Reading and checking a file (`check_file`) needs no database, so while one file is written the
+next ones are read on worker threads (polars' reader and expressions and much of lxml's parsing
+run outside the GIL); writing stays on the one connection, in file order.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Iterator
 
 import duckdb
 import polars as pl
 
 from scorecard.landing import ExtractFile
-from scorecard.sources.contract import Contract
 from scorecard.read import empty_extract, read_extract
+from scorecard.sources.contract import Contract
 from scorecard.validate import validate
+
+READERS = max(1, min(4, os.cpu_count() or 1))  # files read ahead of the writer at once
 
 
 @dataclass(frozen=True)
@@ -24,6 +35,19 @@ class LoadResult:
     rows_loaded: int
     rows_quarantined: int
     reloaded: bool = True
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file read and checked against its contract, ready to write."""
+
+    extract: ExtractFile
+    run_id: str
+    load_id: str
+    loaded: pl.DataFrame  # accepted rows with their lineage columns
+    quarantined: pl.DataFrame  # quarantine.rows records
+    rows_in: int
+    rows_quarantined: int
 
 
 def _quarantine_records(frame: pl.DataFrame, problems: pl.DataFrame, extract: ExtractFile,
@@ -112,9 +136,9 @@ def record_reuse(con: duckdb.DuckDBPyConnection, extract: ExtractFile, run_id: s
                       rows_quarantined, reloaded=False)
 
 
-def load_extract(con: duckdb.DuckDBPyConnection, extract: ExtractFile, run_id: str) -> LoadResult:
-    """Put this file's rows in the raw table (in place of any it held from the same path) and its
-    bad rows in quarantine, and record the load. The caller owns the transaction."""
+def check_file(extract: ExtractFile, run_id: str) -> CheckedFile:
+    """Read a file (an absent one as an empty table) and split its rows into accepted and
+    quarantined. Touches no database: safe on a worker thread."""
     contract = extract.contract
     load_id = _load_id(extract, run_id)
     if extract.present:
@@ -126,7 +150,15 @@ def load_extract(con: duckdb.DuckDBPyConnection, extract: ExtractFile, run_id: s
         pl.lit(load_id).alias("_load_id"),
         pl.lit(str(extract.path)).alias("_source_file"),
     )
-    quarantined = _quarantine_records(frame, checked.quarantined, extract, load_id)
+    return CheckedFile(extract, run_id, load_id, loaded,
+                       _quarantine_records(frame, checked.quarantined, extract, load_id),
+                       checked.rows_in, checked.rows_quarantined)
+
+
+def write_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile) -> LoadResult:
+    """Put a checked file's rows in the raw table (in place of any it held from the same path)
+    and its bad rows in quarantine, and record the load. The caller owns the transaction."""
+    extract, contract, loaded = checked.extract, checked.extract.contract, checked.loaded
     con.register("_incoming", loaded.to_arrow())
     try:
         if _table_exists(con, contract):
@@ -141,39 +173,65 @@ def load_extract(con: duckdb.DuckDBPyConnection, extract: ExtractFile, run_id: s
         con.unregister("_incoming")
     con.execute("DELETE FROM quarantine.rows WHERE source = ? AND source_table = ? AND source_file = ?",
                 [contract.source, contract.table, str(extract.path)])
-    if quarantined.height:
-        con.register("_quarantined", quarantined.to_arrow())
+    if checked.quarantined.height:
+        con.register("_quarantined", checked.quarantined.to_arrow())
         con.execute("INSERT INTO quarantine.rows SELECT * FROM _quarantined")
         con.unregister("_quarantined")
     con.execute(
         "INSERT INTO meta.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?)",
-        [load_id, run_id, contract.source, contract.table, str(extract.path),
-         extract.extract_date, extract.sha256, checked.rows_in, loaded.height,
-         checked.rows_quarantined, dt.datetime.now(dt.timezone.utc)],
+        [checked.load_id, checked.run_id, contract.source, contract.table, str(extract.path), extract.extract_date, extract.sha256, checked.rows_in,
+         loaded.height, checked.rows_quarantined, dt.datetime.now(dt.timezone.utc)],
     )
-    return LoadResult(load_id, contract.raw_table, str(extract.path), checked.rows_in,
+    return LoadResult(checked.load_id, contract.raw_table, str(extract.path), checked.rows_in,
                       loaded.height, checked.rows_quarantined)
+
+
+def load_extract(con: duckdb.DuckDBPyConnection, extract: ExtractFile, run_id: str) -> LoadResult:
+    """Read, check and write one file. The caller owns the transaction."""
+    return write_checked(con, check_file(extract, run_id))
+
+
+def _read_ahead(extracts: list[ExtractFile], run_id: str) -> Iterator[CheckedFile]:
+    """The files checked, in order, at most READERS + 1 of them in memory at once."""
+    if READERS == 1 or len(extracts) < 2:
+        yield from (check_file(e, run_id) for e in extracts)
+        return
+    waiting = iter(extracts)
+    with ThreadPoolExecutor(READERS, thread_name_prefix="scorecard-read") as pool:
+        pending: deque[Future] = deque(pool.submit(check_file, e, run_id)
+                                       for e in _take(waiting, READERS + 1))
+        try:
+            while pending:
+                checked = pending.popleft().result()
+                for extract in _take(waiting, 1):
+                    pending.append(pool.submit(check_file, extract, run_id))
+                yield checked
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _take(items: Iterator[ExtractFile], count: int) -> list[ExtractFile]:
+    return [item for _, item in zip(range(count), items)]
 
 
 def load_all(con: duckdb.DuckDBPyConnection, extracts: list[ExtractFile], run_id: str) -> list[LoadResult]:
     """Load a run's extract files in one transaction: raw, quarantine and meta.loads change
-    together or not at all. Files are read in the order given (a council's files together, so
-    its CIN census is parsed once for its five tables); unchanged files are not read again."""
+    together or not at all. Files are written in the order given (a council's files together,
+    so its CIN census is parsed once for its five tables); unchanged files are not read again."""
     by_table: dict[Contract, list[ExtractFile]] = {}
     for extract in extracts:
         by_table.setdefault(extract.contract, []).append(extract)
     con.execute("BEGIN")
     try:
-        kept = {}
-        for contract, files in by_table.items():
-            kept[contract] = plan_table(con, contract, files)
-        results = [
-            record_reuse(con, e, run_id, kept[e.contract][str(e.path)])
-            if str(e.path) in kept[e.contract] else load_extract(con, e, run_id)
-            for e in extracts
-        ]
+        kept = {contract: plan_table(con, contract, files) for contract, files in by_table.items()}
+        reused = {i: record_reuse(con, e, run_id, kept[e.contract][str(e.path)])
+                  for i, e in enumerate(extracts) if str(e.path) in kept[e.contract]}
+        to_read = [i for i in range(len(extracts)) if i not in reused]
+        written = dict(zip(to_read, (write_checked(con, checked) for checked in
+                                     _read_ahead([extracts[i] for i in to_read], run_id))))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return results
+    return [reused[i] if i in reused else written[i] for i in range(len(extracts))]
