@@ -36,7 +36,8 @@ def start_run(warehouse: Path, period_end: dt.date, publish_from: dt.date | None
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     with open_warehouse(warehouse) as con:
         con.execute(
-            "INSERT INTO meta.runs VALUES (?, ?, ?, now(), NULL, 'running', NULL)",
+            "INSERT INTO meta.runs (run_id, period_end, publish_from, started_at, status) "
+            "VALUES (?, ?, ?, now(), 'running')",
             [run_id, period_end, publish_from],
         )
     return {"run_id": run_id, "period_end": period_end, "period_ends": periods}
