@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from conftest import published_dump, run_without_prefect
 from scorecard import config, pipeline
@@ -212,3 +213,34 @@ def test_an_absent_or_changed_extract_changes_the_fingerprint(inputs):
     assert fingerprint(inputs, manifest=[{**first, "sha256": None}, *rest]) != before
     assert fingerprint(inputs, manifest=[{**first, "sha256": "0" * 64}, *rest]) != before
     assert fingerprint(inputs, manifest=rest) != before
+
+
+# --- the command line, through the Prefect flow --------------------------------------------------
+
+@pytest.mark.flow
+def test_cli_says_a_rerun_was_unchanged_and_force_rebuilds(prefect_harness, tmp_path):
+    from scorecard.cli import app
+
+    landing, warehouse = small_landing(tmp_path), tmp_path / "scorecard.duckdb"
+    command = ["run", "--period-end", "2023-06-30", "--landing", str(landing),
+               "--warehouse", str(warehouse), "--demo-key"]
+    first = CliRunner().invoke(app, command)
+    assert first.exit_code == 0, first.output
+    (first_run,), = query(warehouse, "SELECT run_id FROM meta.runs")
+    before = published_dump(published_path_for(warehouse))
+
+    again = CliRunner().invoke(app, command)
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[0] == (
+        f"unchanged: same inputs as run {first_run} (already published; nothing rebuilt, "
+        "checked or republished); --force rebuilds")
+    assert f"data-quality report of run {first_run}: " in again.output
+
+    forced = CliRunner().invoke(app, [*command, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert "unchanged:" not in forced.output
+    assert "already published, kept as published: 2023-06-30" in forced.output
+    runs = query(warehouse, "SELECT status, (SELECT count(*) FROM meta.check_results AS c "
+                            "WHERE c.run_id = r.run_id) > 0 FROM meta.runs AS r ORDER BY started_at")
+    assert runs == [("published", True), ("unchanged", False), ("unchanged", True)]
+    assert published_dump(published_path_for(warehouse)) == before
