@@ -1,4 +1,4 @@
-"""The quarterly run as a Prefect flow: extract -> load -> build -> check -> publish.
+"""The quarterly run as a Prefect flow: extract -> load -> fingerprint -> build -> check -> publish.
 
 Each task is one call into `scorecard.pipeline`; the logic lives there (and in `sql/`), so it can
 be tested without Prefect. Tasks take paths and plain values, never connections or frames.
@@ -25,6 +25,7 @@ def run_summary_markdown(summary: dict) -> str:
     lines = [
         f"### Quarterly scorecard run `{summary['run_id']}`",
         "",
+        *([f"Unchanged: {summary['message']}.", ""] if summary["same_inputs_as"] else []),
         "| | |",
         "|---|---|",
         f"| published quarters | {', '.join(summary['period_ends']) or 'none new'} |",
@@ -57,6 +58,13 @@ def load(warehouse: str, run_id: str, manifest: list[dict]) -> list[dict]:
     return pipeline.load_extracts(Path(warehouse), run_id, manifest)
 
 
+@task(name="fingerprint", cache_policy=NO_CACHE)
+def fingerprint(warehouse: str, run_id: str, period_ends: list[dt.date], manifest: list[dict],
+                demo_key: bool, published: str | None, force: bool) -> dict:
+    return pipeline.fingerprint_run(Path(warehouse), run_id, period_ends, manifest, demo_key,
+                                    Path(published) if published else None, force)
+
+
 @task(name="build", cache_policy=NO_CACHE)
 def build(warehouse: str, run_id: str, period_end: dt.date, demo_key: bool) -> list[str]:
     return pipeline.build(Path(warehouse), run_id, period_end, demo_key)
@@ -83,9 +91,13 @@ def quarterly_scorecard(
     demo_key: bool = False,
     published: str | None = None,
     wait_seconds: float = 0,
+    force: bool = False,
 ) -> dict:
     """Compute the scorecard for `period_end` and publish it (and, with `publish_from`, the
     quarters from then on, for a backfill) if every error-level quality check passes.
+
+    A run on the same inputs as the last one, whose build and publication still stand, stops
+    after loading with status `unchanged` (`scorecard.fingerprint`); `force` rebuilds anyway.
 
     One run at a time per warehouse: a second one waits up to `wait_seconds`, then is refused.
     With no `period_end` (a scheduled run) it reports the last quarter ended before today."""
@@ -96,16 +108,24 @@ def quarterly_scorecard(
         try:
             manifest = extract(landing, period_end)
             loads = load(warehouse, run_id, manifest)
-            build(warehouse, run_id, period_end, demo_key)
-            checks = check(warehouse, run_id)
-            publication = publish(warehouse, run_id, run["period_ends"], manifest, published)
+            rerun = fingerprint(warehouse, run_id, run["period_ends"], manifest, demo_key,
+                                published, force)
+            if rerun["same_inputs_as"]:
+                checks, publication = rerun["checks"], rerun["publication"]
+            else:
+                build(warehouse, run_id, period_end, demo_key)
+                checks = check(warehouse, run_id)
+                publication = publish(warehouse, run_id, run["period_ends"], manifest, published)
         except Exception as exc:
             pipeline.finish_run(Path(warehouse), run_id, "failed", str(exc))
             raise
         pipeline.finish_run(Path(warehouse), run_id,
-                            "published" if publication["publication_id"] else "unchanged")
+                            "published" if publication["publication_id"] else "unchanged",
+                            rerun["message"])
     summary = {
         "run_id": run_id,
+        "same_inputs_as": rerun["same_inputs_as"],
+        "message": rerun["message"],
         **publication,
         "rows_loaded": sum(r["rows_loaded"] for r in loads),
         "rows_quarantined": sum(r["rows_quarantined"] for r in loads),

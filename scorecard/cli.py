@@ -58,7 +58,7 @@ def backfill(
     """Publish every quarter from --from to --to in one run (quarters already published are
     kept as published; differences are recorded as restatements)."""
     run(period_end=to, landing=landing, warehouse=warehouse, backfill_from=from_,
-        demo_key=demo_key, published=None, wait=0, verbose=False)
+        demo_key=demo_key, published=None, wait=0, force=False, verbose=False)
 
 
 @app.command()
@@ -186,10 +186,14 @@ def run(
     = None,
     wait: Annotated[float, typer.Option(
         help="Seconds to wait for another run of the same warehouse to finish.")] = 0,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Build, check and publish even if the inputs are those of the last run.")]
+    = False,
     verbose: Annotated[bool, typer.Option(
         "--verbose", help="Show Prefect's run logs, tracebacks included.")] = False,
 ) -> None:
-    """Run the quarterly_scorecard flow for a quarter end and say what it published."""
+    """Run the quarterly_scorecard flow for a quarter end and say what it published (or that
+    its inputs are those of the last run, so nothing was rebuilt; --force rebuilds)."""
     # Prefect reads its settings when first imported: decide its log level before that. Without
     # --verbose a failure is the one line below, not Prefect's traceback of the same error.
     os.environ["PREFECT_LOGGING_LEVEL"] = "INFO" if verbose else "CRITICAL"
@@ -204,10 +208,13 @@ def run(
             demo_key=demo_key,
             published=str(published) if published else None,
             wait_seconds=wait,
+            force=force,
         )
     except ScorecardError as exc:
         _fail(str(exc))
         return
+    if result["same_inputs_as"]:
+        typer.echo(f"unchanged: {result['message']}; --force rebuilds")
     if result["period_ends"]:
         typer.echo(
             f"published {result['kpi_rows']} KPI rows for {', '.join(result['period_ends'])} "
@@ -218,11 +225,15 @@ def run(
         typer.echo(f"already published, kept as published: {', '.join(result['unchanged_period_ends'])}"
                    + (f" ({result['restatements']} restated figures recorded in "
                       "published.restatements)" if result["restatements"] else ""))
-    typer.echo(
-        f"loaded {result['rows_loaded']} rows ({result['files_reloaded']} files read, the rest "
-        f"unchanged since their last load), quarantined {result['rows_quarantined']}; "
-        f"{result['checks_run']} checks, {len(result['warnings'])} warnings"
-    )
+    loaded = (f"loaded {result['rows_loaded']} rows ({result['files_reloaded']} files read, the "
+              f"rest unchanged since their last load), quarantined {result['rows_quarantined']}")
+    if result["same_inputs_as"]:
+        typer.echo(f"{loaded}; no checks run (run {result['same_inputs_as']} passed them on the "
+                   "same inputs)")
+        typer.echo(f"data-quality report of run {result['same_inputs_as']}: "
+                   f"{result['quality_report']}")
+        return
+    typer.echo(f"{loaded}; {result['checks_run']} checks, {len(result['warnings'])} warnings")
     for warning in result["warnings"]:
         typer.echo(f"warning: {warning}")
     typer.echo(f"data-quality report: {result['quality_report']}")

@@ -2,8 +2,9 @@
 
 Each step opens the warehouse itself and takes only paths, dates and plain data, so a step can be
 called from a test, the command line or a Prefect task alike, and a task's inputs are cheap to
-record. The order is extract -> load -> build -> check -> publish; any failure before publish
-leaves `published` untouched.
+record. The order is extract -> load -> fingerprint -> build -> check -> publish; any failure
+before publish leaves `published` untouched. A run whose inputs are those of the last run, whose
+build and publication still stand, stops after the fingerprint (`scorecard.fingerprint`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import uuid
 from dataclasses import asdict
 from pathlib import Path
 
-from scorecard import (config, landing, load, models, pseudonymise, publish, quality,
-                       quality_report, reference)
+from scorecard import (config, fingerprint, landing, load, models, pseudonymise, publish,
+                       quality, quality_report, reference)
 from scorecard.errors import GateFailed, ScorecardError
 from scorecard.periods import check_quarter_end, quarter_ends
 from scorecard.sources import CONTRACTS
@@ -36,7 +37,8 @@ def start_run(warehouse: Path, period_end: dt.date, publish_from: dt.date | None
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     with open_warehouse(warehouse) as con:
         con.execute(
-            "INSERT INTO meta.runs VALUES (?, ?, ?, now(), NULL, 'running', NULL)",
+            "INSERT INTO meta.runs (run_id, period_end, publish_from, started_at, status) "
+            "VALUES (?, ?, ?, now(), 'running')",
             [run_id, period_end, publish_from],
         )
     return {"run_id": run_id, "period_end": period_end, "period_ends": periods}
@@ -66,13 +68,51 @@ def load_extracts(warehouse: Path, run_id: str, manifest: list[dict]) -> list[di
         return [asdict(result) for result in load.load_all(con, extracts, run_id)]
 
 
+def fingerprint_run(warehouse: Path, run_id: str, period_ends: list[dt.date], manifest: list[dict],
+                    demo_key: bool = False, published: Path | None = None,
+                    force: bool = False) -> dict:
+    """Record the run's fingerprint and say whether the run can stop here: `same_inputs_as` is
+    the earlier run whose build and publication still stand for exactly these inputs, or None
+    when the run must build, check and publish (always with `force`). When it can stop,
+    `checks` and `publication` say what the run reports in place of those steps."""
+    digest = fingerprint.run_fingerprint(
+        manifest=manifest, period_end=period_ends[-1], publish_from=period_ends[0],
+        calendar_years=_calendar_years(period_ends[-1]), key=pseudonymise.resolve_key(demo_key),
+        folders=(config.SQL_DIR, config.REFERENCE_DIR, config.EXPECTATIONS_DIR))
+    published = Path(published) if published else publish.published_path_for(warehouse)
+    with open_warehouse(warehouse) as con:
+        con.execute("UPDATE meta.runs SET fingerprint = ? WHERE run_id = ?", [digest, run_id])
+        same_as = None if force else fingerprint.same_inputs_as(con, run_id, digest, published)
+    if same_as is None:
+        return {"fingerprint": digest, "same_inputs_as": None, "message": None}
+    return {
+        "fingerprint": digest,
+        "same_inputs_as": same_as,
+        "message": f"same inputs as run {same_as} (already published; nothing rebuilt, "
+                   "checked or republished)",
+        "checks": {"checks_run": 0, "warnings": [], "suites_skipped": [],
+                   "report": str(quality_report.report_path(_reports_dir(warehouse), same_as))},
+        "publication": {"publication_id": None, "published": str(published), "period_ends": [],
+                        "unchanged_period_ends": [d.isoformat() for d in period_ends],
+                        "councils": [], "kpi_rows": 0, "restatements": 0},
+    }
+
+
+def _calendar_years(period_end: dt.date) -> tuple[int, int]:
+    return CALENDAR_FIRST_YEAR, period_end.year + 1
+
+
+def _reports_dir(warehouse: Path) -> Path:
+    return Path(warehouse).parent / "reports"
+
+
 def build(warehouse: Path, run_id: str, period_end: dt.date, demo_key: bool = False) -> list[str]:
     """Reference data, then every SQL model from staging to marts."""
     key = pseudonymise.resolve_key(demo_key)
     with open_warehouse(warehouse) as con:
         pseudonymise.register(con, key)
         reference.load_reference_csvs(con, config.REFERENCE_DIR)
-        reference.load_bank_holidays(con, CALENDAR_FIRST_YEAR, period_end.year + 1)
+        reference.load_bank_holidays(con, *_calendar_years(period_end))
         reference.write_run_context(con, run_id, period_end, HISTORY_QUARTERS)
         return models.build(con, config.SQL_DIR)
 
@@ -95,7 +135,7 @@ def check(warehouse: Path, run_id: str) -> dict:
             [[run_id, r.suite, r.table, r.expectation, r.column, r.kwargs, r.severity, r.success,
               r.raised, r.unexpected_count, r.observed, r.message, checked_at] for r in results],
         )
-        report = quality_report.write_quality_report(con, run_id, Path(warehouse).parent / "reports")
+        report = quality_report.write_quality_report(con, run_id, _reports_dir(warehouse))
     blocking = quality.blocking_failures(results)
     if blocking:
         raise GateFailed([r.message for r in blocking], report)

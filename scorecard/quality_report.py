@@ -176,11 +176,14 @@ def write_quality_report(warehouse_con: duckdb.DuckDBPyConnection, run_id: str, 
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
                                      trim_blocks=True, lstrip_blocks=True)
     html = environment.from_string(_TEMPLATE).render(**_report_data(warehouse_con, run_id))
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"quality_{re.sub(r'[^A-Za-z0-9_.-]', '_', run_id)}.html"
+    path = report_path(out_dir, run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
     return path
+
+
+def report_path(out_dir: Path, run_id: str) -> Path:
+    return Path(out_dir) / f"quality_{re.sub(r'[^A-Za-z0-9_.-]', '_', run_id)}.html"
 
 
 _TEMPLATE = """<!DOCTYPE html>

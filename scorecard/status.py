@@ -30,6 +30,8 @@ def recent_runs(warehouse: Path, limit: int = 10) -> list[str]:
             outcome = message or "failed"
         elif status == "running":
             outcome = "running, or stopped without finishing"
+        elif message:  # stopped early: same inputs as an earlier run (scorecard.fingerprint)
+            outcome = message
         else:
             outcome = published.get(run_id, "nothing new: already published, kept as published")
         lines.append(f"{run_id:<24} {quarters:<23} {status:<10} {took:>6}  {outcome}")

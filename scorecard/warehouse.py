@@ -64,6 +64,8 @@ CREATE TABLE IF NOT EXISTS quarantine.rows (
     reason       VARCHAR NOT NULL,
     record       VARCHAR NOT NULL            -- the whole row as received, JSON
 );
+-- Added after the first warehouses were made: theirs gain it too (see scorecard.fingerprint).
+ALTER TABLE meta.runs ADD COLUMN IF NOT EXISTS fingerprint VARCHAR;
 """
 
 

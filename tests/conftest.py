@@ -116,7 +116,8 @@ def build_without_prefect(landing: Path, warehouse: Path, period_end) -> str:
     return run["run_id"]
 
 
-def run_without_prefect(landing: Path, warehouse: Path, period_end, publish_from=None) -> dict:
+def run_without_prefect(landing: Path, warehouse: Path, period_end, publish_from=None,
+                        force: bool = False) -> dict:
     """Every step of the quarterly flow, in order, under the run lock, as plain calls."""
     from scorecard import pipeline
     from scorecard.runlock import run_lock
@@ -125,9 +126,17 @@ def run_without_prefect(landing: Path, warehouse: Path, period_end, publish_from
         run = pipeline.start_run(warehouse, period_end, publish_from)
         manifest = pipeline.extract(landing, period_end)
         loads = pipeline.load_extracts(warehouse, run["run_id"], manifest)
-        pipeline.build(warehouse, run["run_id"], period_end, demo_key=True)
-        pipeline.check(warehouse, run["run_id"])
-        publication = pipeline.publish_run(warehouse, run["run_id"], run["period_ends"], manifest)
+        rerun = pipeline.fingerprint_run(warehouse, run["run_id"], run["period_ends"], manifest,
+                                         demo_key=True, force=force)
+        if rerun["same_inputs_as"]:
+            publication = rerun["publication"]
+        else:
+            pipeline.build(warehouse, run["run_id"], period_end, demo_key=True)
+            pipeline.check(warehouse, run["run_id"])
+            publication = pipeline.publish_run(warehouse, run["run_id"], run["period_ends"],
+                                               manifest)
         pipeline.finish_run(warehouse, run["run_id"],
-                            "published" if publication["publication_id"] else "unchanged")
-    return {"run_id": run["run_id"], "loads": loads, **publication}
+                            "published" if publication["publication_id"] else "unchanged",
+                            rerun["message"])
+    return {"run_id": run["run_id"], "loads": loads, "same_inputs_as": rerun["same_inputs_as"],
+            **publication}
