@@ -1,6 +1,6 @@
 """Run fingerprints: re-running an unchanged quarter rebuilds, re-checks and republishes nothing.
 
-Loading already skips a file whose path and SHA-256 match its last load (`load.reuse_unchanged`).
+Loading already skips a file whose path and SHA-256 match its last load (`load.plan_table`).
 Building every model and running every Great Expectations suite again would still cost seconds
 for the demo council and half a minute at 150 councils, to reach the result already published.
 So every run records in `meta.runs.fingerprint` a SHA-256 over everything its published output
