@@ -24,6 +24,7 @@ from scorecard.sources.contract import Contract
 from scorecard.validate import validate
 
 READERS = max(1, min(4, os.cpu_count() or 1))  # files read ahead of the writer at once
+COMMIT_ROWS = 1_000_000  # rows written between commits (load_all)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ def _table_exists(con: duckdb.DuckDBPyConnection, contract: Contract) -> bool:
 
 def _last_loaded_files(con: duckdb.DuckDBPyConnection, contract: Contract) -> dict[str, tuple]:
     """The files the raw table holds: those of the last run that loaded it (path -> sha256 and
-    counts). A run whose load failed rolled back its meta.loads rows with its raw rows."""
+    counts). A file's meta.loads row is committed with its raw rows, so a run whose load failed
+    half-way names exactly the files it left in raw."""
     rows = con.execute(
         "SELECT source_file, sha256, rows_in, rows_loaded, rows_quarantined FROM meta.loads "
         "WHERE source = $source AND source_table = $table AND run_id = ("
@@ -216,9 +218,12 @@ def _take(items: Iterator[ExtractFile], count: int) -> list[ExtractFile]:
 
 
 def load_all(con: duckdb.DuckDBPyConnection, extracts: list[ExtractFile], run_id: str) -> list[LoadResult]:
-    """Load a run's extract files in one transaction: raw, quarantine and meta.loads change
-    together or not at all. Files are written in the order given (a council's files together,
-    so its CIN census is parsed once for its five tables); unchanged files are not read again."""
+    """Load a run's extract files. A file's raw rows, quarantine rows and meta.loads row are
+    committed together, so after a failure meta.loads still says which files raw holds; files
+    are committed in batches of about COMMIT_ROWS rows, because DuckDB keeps a transaction's
+    new rows in memory until it commits (a national load in one transaction peaked near 8 GB).
+    Files are written in the order given (a council's files together, so its CIN census is
+    parsed once for its five tables); unchanged files are not read again."""
     by_table: dict[Contract, list[ExtractFile]] = {}
     for extract in extracts:
         by_table.setdefault(extract.contract, []).append(extract)
@@ -228,8 +233,14 @@ def load_all(con: duckdb.DuckDBPyConnection, extracts: list[ExtractFile], run_id
         reused = {i: record_reuse(con, e, run_id, kept[e.contract][str(e.path)])
                   for i, e in enumerate(extracts) if str(e.path) in kept[e.contract]}
         to_read = [i for i in range(len(extracts)) if i not in reused]
-        written = dict(zip(to_read, (write_checked(con, checked) for checked in
-                                     _read_ahead([extracts[i] for i in to_read], run_id))))
+        written, pending = {}, 0
+        for i, checked in zip(to_read, _read_ahead([extracts[i] for i in to_read], run_id)):
+            written[i] = write_checked(con, checked)
+            pending += checked.loaded.height + checked.quarantined.height
+            if pending >= COMMIT_ROWS:
+                con.execute("COMMIT")
+                con.execute("BEGIN")
+                pending = 0
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
