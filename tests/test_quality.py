@@ -300,3 +300,15 @@ def test_severity_defaults_to_error(tmp_path):
 def test_empty_directory_is_an_error(tmp_path):
     with pytest.raises(SuiteError, match="no suite files"):
         load_suites(tmp_path)
+
+
+def test_the_gate_skips_gx_batch_fingerprints_and_restores_the_setting(suites, monkeypatch):
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    assert hasattr(engine, "HASH_THRESHOLD"), "GX renamed its fingerprint switch: see quality._no_batch_fingerprint"
+    before = engine.HASH_THRESHOLD
+    hashed = []
+    real = engine.hash_pandas_dataframe
+    monkeypatch.setattr(engine, "hash_pandas_dataframe", lambda df: hashed.append(df.shape) or real(df))
+    assert all(r.success for r in check(suites, "raw.hr_sap__absences", absences()))
+    assert hashed == [] and engine.HASH_THRESHOLD == before
