@@ -136,7 +136,7 @@ def run_suites(con: duckdb.DuckDBPyConnection, suites: list[ExpectationSuite]) -
 
 def _run_suite(con: duckdb.DuckDBPyConnection, batch_definition: BatchDefinition,
                suite: ExpectationSuite) -> list[CheckResult]:
-    """One suite's outcomes, in suite order; the table's frame is released when this returns."""
+    """One suite's outcomes, in suite order (the frame is local, so GX's next batch frees it)."""
     import duckdb
     import great_expectations as gx
 
