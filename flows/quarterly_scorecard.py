@@ -14,7 +14,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from scorecard import pipeline
+from scorecard import pipeline, quality
 from scorecard.errors import ScorecardError
 from scorecard.schedule import latest_quarter_end
 from scorecard.runlock import run_lock
@@ -102,6 +102,7 @@ def quarterly_scorecard(
     One run at a time per warehouse: a second one waits up to `wait_seconds`, then is refused.
     With no `period_end` (a scheduled run) it reports the last quarter ended before today."""
     period_end = period_end or latest_quarter_end(dt.date.today())
+    quality.import_in_background()  # overlaps GX's slow import with extract, load and build
     with run_lock(Path(warehouse), wait_seconds):
         run = pipeline.start_run(Path(warehouse), period_end, publish_from)
         run_id = run["run_id"]

@@ -8,16 +8,19 @@ A suite is a GX suite JSON file in `expectations/` named `<schema>__<table>.json
 GX's SQL datasource cannot run against DuckDB (it fetches results after releasing the connection),
 so each table is pulled into a pandas DataFrame (via Arrow) and validated as a whole-dataframe batch, all in
 one ephemeral, offline GX context per call. A table of SPLIT_ROWS rows or more is validated in column
-groups: each column, column-pair or multicolumn expectation on a view of just the columns it reads,
-table-level ones on the whole table. See docs/quality_gx.md.
+groups, each fetched on its own: each column, column-pair or multicolumn expectation on a frame of
+just the columns it reads, table-level ones on the whole table (values kept in Arrow memory when
+they only count rows and name columns). See docs/quality_gx.md.
 """
 
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 import math
 import os
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +30,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 if TYPE_CHECKING:
     import duckdb
+    import pandas as pd
     from great_expectations import ExpectationSuite
     from great_expectations.core.batch_definition import BatchDefinition
     from great_expectations.expectations.expectation import Expectation
@@ -41,6 +45,12 @@ RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": SHOWN_VAL
 # many rows those copies cost less than the extra validations that column groups need
 # (docs/quality_gx.md has the measurements).
 SPLIT_ROWS = 100_000
+# Expectations that look at a table's shape (its rows and column names), never at its values.
+SHAPE_EXPECTATIONS = frozenset({
+    "expect_table_row_count_to_be_between", "expect_table_row_count_to_equal",
+    "expect_table_columns_to_match_set", "expect_table_columns_to_match_ordered_list",
+    "expect_table_column_count_to_be_between", "expect_table_column_count_to_equal",
+})
 
 
 class SuiteError(ValueError):
@@ -67,6 +77,19 @@ class CheckResult:
     observed: str
     raised: bool
     message: str
+
+
+def import_in_background() -> threading.Thread:
+    """Start importing Great Expectations on a daemon thread and return it.
+
+    GX takes seconds to import, a large share of a small council's run; loading and building
+    run mostly inside polars and DuckDB, which release the GIL, so a run that starts this first
+    has GX imported by the time it reaches the gate. (The gate's own import then waits for this
+    one to finish: Python's import lock makes the two safe together.)"""
+    thread = threading.Thread(target=importlib.import_module, args=("great_expectations",),
+                              name="import-great-expectations", daemon=True)
+    thread.start()
+    return thread
 
 
 def load_suites(directory: Path) -> list[ExpectationSuite]:
@@ -136,28 +159,50 @@ def run_suites(con: duckdb.DuckDBPyConnection, suites: list[ExpectationSuite]) -
 
 def _run_suite(con: duckdb.DuckDBPyConnection, batch_definition: BatchDefinition,
                suite: ExpectationSuite) -> list[CheckResult]:
-    """One suite's outcomes, in suite order (the frame is local, so GX's next batch frees it)."""
+    """One suite's outcomes, in suite order. A big table is fetched one column group at a time,
+    only the group's columns, so the largest frame held is one group's, not the whole table's
+    (at 150 councils the KPI drill-through table alone is 22 M rows, ~3.7 GB as a whole frame)."""
     import duckdb
     import great_expectations as gx
 
     table = suite.meta["table"]
     try:
-        frame = con.table(table).to_arrow_table().to_pandas()  # ~10x faster than .df()
+        columns_held = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+        rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     except duckdb.CatalogException:
         return [_missing_table(suite.name, table)]
     validations = []
-    for columns, expectations in _column_groups(suite, len(frame)):
+    for columns, expectations in _column_groups(suite, rows):
         # A referenced column the table lacks stays missing, so GX reports it as it would on the
-        # whole table; the selection is copy-on-write, so it copies no data.
-        view = frame if columns is None else frame[[c for c in frame.columns if c in columns]]
+        # whole table.
+        frame = _fetch(con, table, columns_held if columns is None
+                       else [c for c in columns_held if c in columns], rows,
+                       shape_only=columns is None and rows >= SPLIT_ROWS and all(
+                           e.configuration.type in SHAPE_EXPECTATIONS for e in expectations))
         # GX refuses an expectation object that already belongs to another suite.
         part = suite if len(expectations) == len(suite.expectations) else gx.ExpectationSuite(
             name=suite.name, meta=suite.meta, expectations=[copy.copy(e) for e in expectations])
-        batch = batch_definition.get_batch(batch_parameters={"dataframe": view})
+        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
         validations.extend(batch.validate(part, result_format=RESULT_FORMAT).results)
+        del batch, frame
     order = [_key(e.configuration.type, e.configuration.kwargs) for e in suite.expectations]
     return [_check_result(suite.name, table, validation)
             for validation in sorted(validations, key=lambda r: _position(order, r.expectation_config))]
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: int,
+           shape_only: bool) -> pd.DataFrame:
+    """The table's columns as a pandas frame (through Arrow, ~10x faster than .df()). For
+    expectations that only count rows and name columns the values stay in Arrow memory
+    (pandas' ArrowDtype): about a third of the size of Python string objects, and never computed
+    on, so the slower computations on ArrowDtype columns do not arise."""
+    import pandas as pd
+
+    if not columns:  # every column the group reads is missing: its rows, and nothing to read
+        return pd.DataFrame(index=pd.RangeIndex(rows))
+    quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+    arrow = con.sql(f"SELECT {quoted} FROM {table}").to_arrow_table()
+    return arrow.to_pandas(types_mapper=pd.ArrowDtype) if shape_only else arrow.to_pandas()
 
 
 def _column_groups(suite: ExpectationSuite, rows: int) -> list[tuple[frozenset[str] | None, list[Expectation]]]:

@@ -435,3 +435,20 @@ def test_the_gate_skips_gx_batch_fingerprints_and_restores_the_setting(suites, m
     monkeypatch.setattr(engine, "hash_pandas_dataframe", lambda df: hashed.append(df.shape) or real(df))
     assert all(r.success for r in check(suites, "raw.hr_sap__absences", absences()))
     assert hashed == [] and engine.HASH_THRESHOLD == before
+
+
+def test_great_expectations_is_imported_in_the_background(tmp_path):
+    """The flow starts GX's import at the start of a run; in a fresh interpreter, where GX is not
+    yet imported, the thread imports it and does not keep the process alive."""
+    script = (
+        "import sys\n"
+        "from scorecard import quality\n"
+        "assert 'great_expectations' not in sys.modules\n"
+        "thread = quality.import_in_background()\n"
+        "assert thread.daemon\n"
+        "thread.join()\n"
+        "print(sys.modules['great_expectations'].__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "great_expectations"
