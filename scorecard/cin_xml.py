@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import codecs
 import functools
-import threading
 from pathlib import Path
 
 import polars as pl
@@ -59,16 +58,8 @@ def read_cin_census(path: Path, expected_council: str | None) -> dict[str, pl.Da
     """
     path = Path(path)
     stat = path.stat()
-    resolved = str(path.resolve())
-    with _locks_guard:  # one parse per file when its five tables are read on several threads
-        lock = _file_locks.setdefault(resolved, threading.Lock())
-    with lock:
-        return _read_cached(resolved, stat.st_mtime_ns, stat.st_size, stat.st_ino,
-                            expected_council)
-
-
-_locks_guard = threading.Lock()
-_file_locks: dict[str, threading.Lock] = {}
+    return _read_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, stat.st_ino,
+                        expected_council)
 
 
 def clear_cache() -> None:

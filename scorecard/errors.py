@@ -24,6 +24,9 @@ class ContractError(ScorecardError):
             where.append(f"column '{column}'")
         super().__init__(f"{', '.join(where)}: {reason}")
 
+    def __reduce__(self):  # raised in a worker process, it must arrive whole (scorecard.load)
+        return type(self), (self.file, self.row, self.column, self.reason)
+
 
 class LandingError(ScorecardError):
     """The landing zone does not hold what the run needs."""

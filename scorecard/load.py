@@ -1,17 +1,18 @@
 """Load extract files into `raw` (as received, with lineage) and bad rows into `quarantine`.
 
 Reading and checking a file (`check_file`) needs no database, so while one file is written the
-next ones are read on worker threads (polars' reader and expressions and much of lxml's parsing
-run outside the GIL); writing stays on the one connection, in file order.
+next ones are read by workers: threads (polars' reader and expressions run outside the GIL), or
+for a big load processes (`_workers`); writing stays on the one connection, in file order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import os
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -25,6 +26,7 @@ from scorecard.validate import validate
 
 READERS = max(1, min(4, os.cpu_count() or 1))  # files read ahead of the writer at once
 COMMIT_ROWS = 1_000_000  # rows written between commits (load_all)
+PROCESS_BYTES = 256 * 2**20  # a load reading this much uses worker processes, not threads
 
 
 @dataclass(frozen=True)
@@ -193,27 +195,55 @@ def load_extract(con: duckdb.DuckDBPyConnection, extract: ExtractFile, run_id: s
     return write_checked(con, check_file(extract, run_id))
 
 
+def check_files(extracts: list[ExtractFile], run_id: str) -> list[CheckedFile]:
+    """`check_file` for files that are one file on disk (the CIN census's five tables): read
+    together, so one worker parses the file once."""
+    return [check_file(e, run_id) for e in extracts]
+
+
+def _same_file_groups(extracts: list[ExtractFile]) -> list[list[ExtractFile]]:
+    groups: list[list[ExtractFile]] = []
+    for extract in extracts:
+        if groups and extract.present and groups[-1][-1].path == extract.path:
+            groups[-1].append(extract)
+        else:
+            groups.append([extract])
+    return groups
+
+
+def _workers(extracts: list[ExtractFile]) -> Executor:
+    """Threads, or for a big load worker processes: the XML walk and the row-by-row CSV reader
+    hold the GIL, so threads alone leave the second core mostly idle at national scale; a
+    process costs ~1 s to start, which only a big load repays."""
+    size = sum(e.path.stat().st_size for e in extracts if e.present)
+    if size >= PROCESS_BYTES:
+        return ProcessPoolExecutor(READERS, mp_context=multiprocessing.get_context("spawn"))
+    return ThreadPoolExecutor(READERS, thread_name_prefix="scorecard-read")
+
+
 def _read_ahead(extracts: list[ExtractFile], run_id: str) -> Iterator[CheckedFile]:
-    """The files checked, in order, at most READERS + 1 of them in memory at once."""
-    if READERS == 1 or len(extracts) < 2:
-        yield from (check_file(e, run_id) for e in extracts)
+    """The files checked, in order, at most READERS + 1 files on disk in memory at once."""
+    groups = _same_file_groups(extracts)
+    if READERS == 1 or len(groups) < 2:
+        for group in groups:
+            yield from check_files(group, run_id)
         return
-    waiting = iter(extracts)
-    with ThreadPoolExecutor(READERS, thread_name_prefix="scorecard-read") as pool:
-        pending: deque[Future] = deque(pool.submit(check_file, e, run_id)
-                                       for e in _take(waiting, READERS + 1))
+    waiting = iter(groups)
+    with _workers(extracts) as pool:
+        pending: deque[Future] = deque(pool.submit(check_files, g, run_id)
+                                       for g in _take(waiting, READERS + 1))
         try:
             while pending:
                 checked = pending.popleft().result()
-                for extract in _take(waiting, 1):
-                    pending.append(pool.submit(check_file, extract, run_id))
-                yield checked
+                for group in _take(waiting, 1):
+                    pending.append(pool.submit(check_files, group, run_id))
+                yield from checked
         finally:
             for future in pending:
                 future.cancel()
 
 
-def _take(items: Iterator[ExtractFile], count: int) -> list[ExtractFile]:
+def _take(items: Iterator, count: int) -> list:
     return [item for _, item in zip(range(count), items)]
 
 

@@ -1,0 +1,80 @@
+"""Files are read by worker threads, or for a big load by worker processes (scorecard.load): either
+way the warehouse ends up the same as reading one file after another, and an error raised in a
+worker reaches the run whole, with its file, row and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from scorecard import load
+from scorecard.demo import write_demo_landing
+from scorecard.errors import ContractError
+from scorecard.landing import find_extracts
+from scorecard.sources import CONTRACTS
+from scorecard.warehouse import initialise
+
+PERIOD_END = dt.date(2023, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def demo_landing(tmp_path_factory):
+    root = tmp_path_factory.mktemp("landing")
+    write_demo_landing(root, "916")
+    return root
+
+
+def _load(landing, monkeypatch, readers: int, process_bytes: int) -> dict[str, list[tuple]]:
+    monkeypatch.setattr(load, "READERS", readers)
+    monkeypatch.setattr(load, "PROCESS_BYTES", process_bytes)
+    con = duckdb.connect()
+    initialise(con)
+    results = load.load_all(con, find_extracts(landing, PERIOD_END), "run1")
+    tables = {c.raw_table: sorted(con.execute(f"SELECT * FROM {c.raw_table}").fetchall())
+              for c in CONTRACTS}
+    tables["quarantine.rows"] = sorted(con.execute("SELECT * FROM quarantine.rows").fetchall())
+    tables["results"] = [tuple(vars(r).values()) for r in results]
+    con.close()
+    return tables
+
+
+def test_worker_processes_and_threads_load_what_one_reader_loads(demo_landing, monkeypatch):
+    one_by_one = _load(demo_landing, monkeypatch, readers=1, process_bytes=0)
+    threads = _load(demo_landing, monkeypatch, readers=2, process_bytes=10**12)
+    processes = _load(demo_landing, monkeypatch, readers=2, process_bytes=0)
+    assert sum(len(rows) for rows in one_by_one.values()) > 150_000  # the whole demo council
+    assert threads == one_by_one
+    assert processes == one_by_one
+
+
+def test_the_cin_census_is_read_once_for_its_five_tables(demo_landing):
+    extracts = find_extracts(demo_landing, PERIOD_END)
+    groups = load._same_file_groups(extracts)
+    [census] = [g for g in groups if g[0].path.name == "cin_census.xml"]
+    assert [e.contract.table for e in census] == [
+        "cin_children", "cin_referrals", "cin_assessments", "cin_section47", "cin_cp_plans"]
+    assert sum(len(g) for g in groups) == len(extracts)
+
+
+def test_an_error_in_a_worker_process_keeps_its_file_row_and_column(demo_landing, tmp_path,
+                                                                     monkeypatch):
+    import shutil
+
+    landing = tmp_path / "landing"
+    shutil.copytree(demo_landing, landing)
+    [episodes] = list(landing.glob("social_care/*/episodes.csv"))
+    text = episodes.read_text(encoding="utf-8")
+    episodes.write_text(text.replace("DECOM", "DATE_OF_COMMENCEMENT", 1), encoding="utf-8")
+    monkeypatch.setattr(load, "READERS", 2)
+    monkeypatch.setattr(load, "PROCESS_BYTES", 0)
+    con = duckdb.connect()
+    initialise(con)
+    with pytest.raises(ContractError) as raised:
+        load.load_all(con, find_extracts(landing, PERIOD_END), "run1")
+    assert (raised.value.file, raised.value.row, raised.value.column) == (str(episodes), 1, "DECOM")
+    assert "required column missing from the header" in str(raised.value)
+    # nothing of the failed batch stays: meta.loads names only what raw holds
+    held = con.execute("SELECT DISTINCT source_file FROM meta.loads").fetchall()
+    assert (str(episodes),) not in held
