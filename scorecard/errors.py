@@ -24,7 +24,7 @@ class ContractError(ScorecardError):
             where.append(f"column '{column}'")
         super().__init__(f"{', '.join(where)}: {reason}")
 
-    def __reduce__(self):  # raised in a worker process, it must arrive whole (scorecard.load)
+    def __reduce__(self):  # pickled (a Prefect task's failed state), it must arrive whole
         return type(self), (self.file, self.row, self.column, self.reason)
 
 

@@ -1,18 +1,18 @@
 """Load extract files into `raw` (as received, with lineage) and bad rows into `quarantine`.
 
 Reading and checking a file (`check_file`) needs no database, so while one file is written the
-next ones are read by workers: threads (polars' reader and expressions run outside the GIL), or
-for a big load processes (`_workers`); writing stays on the one connection, in file order.
+next ones are read on worker threads (polars' reader and expressions run outside the GIL);
+writing stays on the one connection, in file order. (Worker processes were measured too: at 30
+and 150 councils no faster, as the single writer sets the pace - docs/performance.md.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
 import os
 from collections import deque
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -26,7 +26,6 @@ from scorecard.validate import validate
 
 READERS = max(1, min(4, os.cpu_count() or 1))  # files read ahead of the writer at once
 COMMIT_ROWS = 1_000_000  # rows written between commits (load_all)
-PROCESS_BYTES = 256 * 2**20  # a load reading this much uses worker processes, not threads
 
 
 @dataclass(frozen=True)
@@ -159,24 +158,32 @@ def check_file(extract: ExtractFile, run_id: str) -> CheckedFile:
                        checked.rows_in, checked.rows_quarantined)
 
 
-def write_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile) -> LoadResult:
+def write_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile,
+                  planned: bool = False) -> LoadResult:
     """Put a checked file's rows in the raw table (in place of any it held from the same path)
-    and its bad rows in quarantine, and record the load. The caller owns the transaction."""
+    and its bad rows in quarantine, and record the load. The caller owns the transaction.
+    `planned`: `plan_table` has already removed the file's old rows (saves a scan of the raw
+    table per file, which at 150 councils' files per table added up to minutes)."""
     extract, contract, loaded = checked.extract, checked.extract.contract, checked.loaded
     con.register("_incoming", loaded.to_arrow())
     try:
-        if _table_exists(con, contract):
-            con.execute(f"DELETE FROM {contract.raw_table} WHERE _source_file = ?", [str(extract.path)])
-            held = {r[0] for r in con.execute(f"DESCRIBE {contract.raw_table}").fetchall()}
-            for column in (c for c in loaded.columns if c not in held):  # extra columns are kept
-                con.execute(f'ALTER TABLE {contract.raw_table} ADD COLUMN "{column}" VARCHAR')
-        else:
+        # (a failed statement would abort the transaction, so the catalogue is asked, not DESCRIBE)
+        held = {r[0] for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = ?",
+            [f"{contract.source}__{contract.table}"]).fetchall()}
+        if not held:
             con.execute(f"CREATE TABLE {contract.raw_table} AS FROM _incoming LIMIT 0")
+            held = set(loaded.columns)
+        if not planned:
+            con.execute(f"DELETE FROM {contract.raw_table} WHERE _source_file = ?", [str(extract.path)])
+        for column in (c for c in loaded.columns if c not in held):  # extra columns are kept
+            con.execute(f'ALTER TABLE {contract.raw_table} ADD COLUMN "{column}" VARCHAR')
         con.execute(f"INSERT INTO {contract.raw_table} BY NAME FROM _incoming")
     finally:
         con.unregister("_incoming")
-    con.execute("DELETE FROM quarantine.rows WHERE source = ? AND source_table = ? AND source_file = ?",
-                [contract.source, contract.table, str(extract.path)])
+    if not planned:
+        con.execute("DELETE FROM quarantine.rows WHERE source = ? AND source_table = ? "
+                    "AND source_file = ?", [contract.source, contract.table, str(extract.path)])
     if checked.quarantined.height:
         con.register("_quarantined", checked.quarantined.to_arrow())
         con.execute("INSERT INTO quarantine.rows SELECT * FROM _quarantined")
@@ -211,16 +218,6 @@ def _same_file_groups(extracts: list[ExtractFile]) -> list[list[ExtractFile]]:
     return groups
 
 
-def _workers(extracts: list[ExtractFile]) -> Executor:
-    """Threads, or for a big load worker processes: the XML walk and the row-by-row CSV reader
-    hold the GIL, so threads alone leave the second core mostly idle at national scale; a
-    process costs ~1 s to start, which only a big load repays."""
-    size = sum(e.path.stat().st_size for e in extracts if e.present)
-    if size >= PROCESS_BYTES:
-        return ProcessPoolExecutor(READERS, mp_context=multiprocessing.get_context("spawn"))
-    return ThreadPoolExecutor(READERS, thread_name_prefix="scorecard-read")
-
-
 def _read_ahead(extracts: list[ExtractFile], run_id: str) -> Iterator[CheckedFile]:
     """The files checked, in order, at most READERS + 1 files on disk in memory at once."""
     groups = _same_file_groups(extracts)
@@ -229,7 +226,7 @@ def _read_ahead(extracts: list[ExtractFile], run_id: str) -> Iterator[CheckedFil
             yield from check_files(group, run_id)
         return
     waiting = iter(groups)
-    with _workers(extracts) as pool:
+    with ThreadPoolExecutor(READERS, thread_name_prefix="scorecard-read") as pool:
         pending: deque[Future] = deque(pool.submit(check_files, g, run_id)
                                        for g in _take(waiting, READERS + 1))
         try:
@@ -265,7 +262,7 @@ def load_all(con: duckdb.DuckDBPyConnection, extracts: list[ExtractFile], run_id
         to_read = [i for i in range(len(extracts)) if i not in reused]
         written, pending = {}, 0
         for i, checked in zip(to_read, _read_ahead([extracts[i] for i in to_read], run_id)):
-            written[i] = write_checked(con, checked)
+            written[i] = write_checked(con, checked, planned=True)
             pending += checked.loaded.height + checked.quarantined.height
             if pending >= COMMIT_ROWS:
                 con.execute("COMMIT")
