@@ -239,3 +239,7 @@ def run(
     typer.echo(f"data-quality report: {result['quality_report']}")
 
 
+
+
+if __name__ == "__main__":  # python -m scorecard.cli, as the console script does
+    app()
