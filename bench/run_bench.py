@@ -4,14 +4,15 @@
 
 1. writes a scaled landing zone (`scorecard.demo.scale.write_scaled_landing`; timed, not counted);
 2. in a child process, runs the pipeline's plain steps in order on a fresh warehouse - extract,
-   load, build, gate (Great Expectations), report (the data-quality report, written inside the
+   load, fingerprint, build, gate (Great Expectations), report (the data-quality report, written inside the
    gate step), publish - then the same quarter again, unchanged;
 3. in another child process, the baseline: a fresh DuckDB database, the raw tables loaded straight
    from the same files (read_csv, all_varchar; the CIN XML and audit XLSX through the project's
    readers, as DuckDB reads neither), then the same SQL models (`scorecard.models.build`), with no
    contracts, validation, quarantine, gate, report or publication;
-4. with `--flow`, the demo council end to end through the real Prefect flow (`scorecard run`, its
-   temporary Prefect server included), twice: the second run is the unchanged quarter;
+4. with `--flow`, the demo council end to end through the real Prefect flow: `scorecard run`
+   twice (the second run is the unchanged quarter) with Prefect's temporary server, twice
+   against a running server, then the flow twice in one warm process (bench/README.md);
 5. prints a table and, last, one line:
    scale=N rows=R total_s=T baseline_s=B ratio=T/B peak_rss_mb=M
 
