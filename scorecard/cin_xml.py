@@ -150,21 +150,10 @@ def _by_name(element: etree._Element) -> dict[str, list[etree._Element]]:
     return found
 
 
-def _texts(element: etree._Element | None) -> dict[str, str | None]:
-    """The text of each child element by local name, the first of each name winning: one walk
-    of the element instead of one per column (the census has ~20 columns per row)."""
-    found: dict[str, str | None] = {}
-    if element is None:
-        return found
-    for child in element:
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue
-        name = tag.rsplit("}", 1)[-1]
-        if name not in found:
-            text = child.text
-            found[name] = (text.strip() or None) if text is not None else None
-    return found
+def _texts(elements: dict[str, list[etree._Element]]) -> dict[str, str | None]:
+    """The text of each child element (`_by_name`) by local name, the first of each name
+    winning: one walk of an element serves all its ~20 columns."""
+    return {name: _text(found[0]) for name, found in elements.items()}
 
 
 def _text(element: etree._Element | None) -> str | None:
@@ -203,16 +192,17 @@ def _add_row(rows: dict[str, list], contract: Contract, line: int,
 
 def _take_child(child: etree._Element, rows: dict[str, dict[str, list]]) -> None:
     elements = _by_name(child)
-    groups = [_texts((elements.get(g) or [None])[0]) for g in _CHILD_GROUPS]
+    groups = [_texts(_by_name(elements[g][0])) if g in elements else {} for g in _CHILD_GROUPS]
     la_child_id = _value(groups[:1], "LAchildID")
     _add_row(rows[CIN_CHILDREN.table], CIN_CHILDREN, child.sourceline, groups, la_child_id, None)
     for number, referral in enumerate(elements.get("CINdetails", []), start=1):
-        _add_row(rows[CIN_REFERRALS.table], CIN_REFERRALS, referral.sourceline, [_texts(referral)],
-                 la_child_id, number)
         inside = _by_name(referral)
+        _add_row(rows[CIN_REFERRALS.table], CIN_REFERRALS, referral.sourceline, [_texts(inside)],
+                 la_child_id, number)
         for contract in (CIN_ASSESSMENTS, CIN_SECTION47, CIN_CP_PLANS):
             for element in inside.get(_ELEMENT[contract.table], ()):
-                _add_row(rows[contract.table], contract, element.sourceline, [_texts(element)],
+                _add_row(rows[contract.table], contract, element.sourceline,
+                         [_texts(_by_name(element))],
                          la_child_id, number)
 
 

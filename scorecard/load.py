@@ -81,10 +81,12 @@ def _load_id(extract: ExtractFile, run_id: str) -> str:
     return f"{base}:{extract.council_code}" if extract.council_code else base
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, contract: Contract) -> bool:
-    return con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = ?",
-        [f"{contract.source}__{contract.table}"]).fetchone()[0] > 0
+def _raw_columns(con: duckdb.DuckDBPyConnection, contract: Contract) -> set[str]:
+    """The raw table's columns; none when it does not exist. (The catalogue is asked rather than
+    DESCRIBE, whose error on a missing table would abort the load's transaction.)"""
+    return {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = ?",
+        [f"{contract.source}__{contract.table}"]).fetchall()}
 
 
 def _last_loaded_files(con: duckdb.DuckDBPyConnection, contract: Contract) -> dict[str, tuple]:
@@ -105,12 +107,12 @@ def plan_table(con: duckdb.DuckDBPyConnection, contract: Contract,
     """Make the raw table and its quarantine hold only the rows of files this run keeps as they
     are (same path, same SHA-256 as when loaded), and return those files with their counts.
 
-    A file that changed, or that the table never held, is loaded afresh by `load_extract`; a
+    A file that changed, or that the table never held, is loaded afresh (`write_checked`); a
     file the table holds but this run does not read (a council that stopped sending, an older
     extract folder) has its rows removed. With nothing to keep the table is dropped, so a
     column a source stopped sending does not linger.
     """
-    held = _last_loaded_files(con, contract) if _table_exists(con, contract) else {}
+    held = _last_loaded_files(con, contract) if _raw_columns(con, contract) else {}
     keep = {str(e.path): held[str(e.path)] for e in extracts
             if e.present and held.get(str(e.path), (None,))[0] == e.sha256}
     if not keep:
@@ -167,10 +169,7 @@ def write_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile,
     extract, contract, loaded = checked.extract, checked.extract.contract, checked.loaded
     con.register("_incoming", loaded.to_arrow())
     try:
-        # (a failed statement would abort the transaction, so the catalogue is asked, not DESCRIBE)
-        held = {r[0] for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = ?",
-            [f"{contract.source}__{contract.table}"]).fetchall()}
+        held = _raw_columns(con, contract)
         if not held:
             con.execute(f"CREATE TABLE {contract.raw_table} AS FROM _incoming LIMIT 0")
             held = set(loaded.columns)
