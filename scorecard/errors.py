@@ -42,3 +42,6 @@ class GateFailed(ScorecardError):
         more = f" (and {len(failures) - 5} more)" if len(failures) > 5 else ""
         where = f" (report: {report})" if report else ""
         super().__init__(f"quality gate failed, nothing published: {shown}{more}{where}")
+
+    def __reduce__(self):  # the default would call GateFailed(message) and iterate its letters
+        return type(self), (list(self.failures), None if self.report is None else str(self.report))
