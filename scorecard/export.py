@@ -2,8 +2,10 @@
 
 A public export suppresses small numbers: a figure built on fewer than `threshold` people (a
 numerator or denominator from 1 to threshold - 1, or a count in that range) could identify
-children, so the figure and its parts are withheld and marked. Every text cell is escaped
-against spreadsheet formula injection.
+children, so the figure and its parts are withheld and marked. Every count-like figure follows
+the same rule: for a count KPI that is the quarter's actual and its rolling 12-month sum, each
+withheld on its own (a rolling sum of 3 beside a quarter of 0 still identifies). Zero is shown:
+it identifies no one. Every text cell is escaped against spreadsheet formula injection.
 """
 
 from __future__ import annotations
@@ -42,12 +44,17 @@ def scorecard_export(published: Path, period_end: dt.date, public: bool,
     finally:
         con.close()
     if public:
+        count = pl.col("unit") == "count"
         small = (_small("numerator", threshold) | _small("denominator", threshold)
-                 | ((pl.col("unit") == "count") & _small("actual", threshold)))
+                 | (count & _small("actual", threshold)))
+        small_rolling = small | (count & _small("rolling_12m", threshold))
+        note = f"suppressed: fewer than {threshold}"
         frame = frame.with_columns(
             *[pl.when(small).then(None).otherwise(pl.col(c)).alias(c)
-              for c in ("actual", "numerator", "denominator", "rolling_12m")],
-            pl.when(small).then(pl.lit(f"suppressed: fewer than {threshold}"))
+              for c in ("actual", "numerator", "denominator")],
+            pl.when(small_rolling).then(None).otherwise(pl.col("rolling_12m")).alias("rolling_12m"),
+            pl.when(small).then(pl.lit(note))
+            .when(small_rolling).then(pl.lit(f"rolling 12 months {note}"))
             .otherwise(pl.lit("")).alias("suppression"),
         )
     return frame.drop("unit")

@@ -81,3 +81,46 @@ def test_analysts_can_open_the_published_file_read_only(published):
     finally:
         con.close()
 
+
+
+def _published_rows(path, rows):
+    """A published database holding only the rows given (unit, actual, numerator, denominator,
+    rolling_12m), for export rules worked by hand."""
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA published")
+    con.execute("CREATE TABLE published.scorecard (council_code VARCHAR, kpi_code VARCHAR, "
+                "display_order INTEGER, section VARCHAR, title VARCHAR, period_end DATE, "
+                "actual DOUBLE, numerator DOUBLE, denominator DOUBLE, target DOUBLE, "
+                "status_label VARCHAR, symbol VARCHAR, comparator DOUBLE, rolling_12m DOUBLE, "
+                "comment VARCHAR, unit VARCHAR)")
+    for order, (code, unit, actual, numerator, denominator, rolling) in enumerate(rows):
+        con.execute("INSERT INTO published.scorecard VALUES ('916', ?, ?, 's', 't', ?, ?, ?, ?, "
+                    "NULL, 'l', 's', NULL, ?, '', ?)",
+                    [code, order, Q1, actual, numerator, denominator, rolling, unit])
+    con.close()
+    return path
+
+
+def test_public_export_suppresses_every_count_like_figure(tmp_path):
+    path = _published_rows(tmp_path / "p.duckdb", [
+        # code, unit, actual, numerator, denominator, rolling_12m
+        ("GM06", "count", 0, 0, None, 3),         # 0 this quarter, 3 in the year: rolling hidden
+        ("GM07", "count", 7, 7, None, 4),         # 7 shown, 4 in the year hidden
+        ("GMX1", "count", 2, 2, None, 9),         # 2 this quarter: the quarter's figures hidden
+        ("GMX2", "count", 0, 0, None, 0),         # zeros identify no one
+        ("GMX3", "count", 12, 12, None, 40),      # nothing small
+        ("CC01", "percent", 50.0, 2, 4, 3.0),     # built on 2 of 4 children: hidden
+        ("CC02", "percent", 60.0, 30, 50, 3.0),   # a rolling percentage of 3.0 is no count
+    ])
+    public = {r["kpi_code"]: r for r in
+              scorecard_export(path, Q1, public=True, threshold=5).iter_rows(named=True)}
+    shown = lambda code: (public[code]["actual"], public[code]["rolling_12m"])  # noqa: E731
+    assert shown("GM06") == (0, None)
+    assert public["GM06"]["suppression"] == "rolling 12 months suppressed: fewer than 5"
+    assert shown("GM07") == (7, None)
+    assert shown("GMX1") == (None, None)
+    assert public["GMX1"]["suppression"] == "suppressed: fewer than 5"
+    assert shown("GMX2") == (0, 0) and public["GMX2"]["suppression"] == ""
+    assert shown("GMX3") == (12, 40)
+    assert shown("CC01") == (None, None) and public["CC01"]["numerator"] is None
+    assert shown("CC02") == (60.0, 3.0) and public["CC02"]["suppression"] == ""
