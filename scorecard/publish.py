@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +80,17 @@ def _new_file(path: Path) -> duckdb.DuckDBPyConnection:
         os.umask(old_umask)
 
 
+PUBLISHED_MODE = 0o640  # owner writes, the analysts' group reads, nobody else (DESIGN §8)
+
+
+def _private_copy(source: Path, target: Path) -> None:
+    """Copy the published file to `target`, never readable by others, not even for a moment
+    (a plain write_bytes would create it under the process umask, often 0644)."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle, open(source, "rb") as original:
+        shutil.copyfileobj(original, handle, 1 << 20)
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -108,7 +120,7 @@ def publish(
         stale.unlink()
     tmp = published_path.with_name(f".{published_path.name}.{run_id}.tmp")
     if published_path.exists():
-        tmp.write_bytes(published_path.read_bytes())
+        _private_copy(published_path, tmp)
     con = _new_file(tmp)
     try:
         con.execute("CREATE SCHEMA IF NOT EXISTS published")
@@ -153,6 +165,7 @@ def publish(
         tmp.unlink(missing_ok=True)
         raise
     con.close()
+    os.chmod(tmp, PUBLISHED_MODE)  # whatever the umask or the copy left, on every publication
     _fsync(tmp)
     os.replace(tmp, published_path)  # the one atomic step readers can observe
     _fsync(published_path.parent)

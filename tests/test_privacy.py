@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import stat
 
 import duckdb
@@ -124,3 +125,21 @@ def test_public_export_suppresses_every_count_like_figure(tmp_path):
     assert shown("GMX3") == (12, 40)
     assert shown("CC01") == (None, None) and public["CC01"]["numerator"] is None
     assert shown("CC02") == (60.0, 3.0) and public["CC02"]["suppression"] == ""
+
+
+def test_the_published_file_is_0640_after_every_publication(tmp_path):
+    """A republication copies the published file: the copy must not take the process umask."""
+    old = os.umask(0o022)  # the common default, under which a plain copy is world-readable
+    try:
+        warehouse = tmp_path / "scorecard.duckdb"
+        run_without_prefect(small_landing(tmp_path), warehouse, Q1)
+        published = published_path_for(warehouse)
+        assert stat.S_IMODE(published.stat().st_mode) == 0o640
+        # a late absence restates the quarter: the file is copied, changed and swapped in
+        republished = run_without_prefect(small_landing(tmp_path / "later", extra_absence=True),
+                                          warehouse, Q1)
+        assert republished["restatements"] > 0
+        assert stat.S_IMODE(published.stat().st_mode) == 0o640
+        assert not list(tmp_path.glob(".*.tmp"))
+    finally:
+        os.umask(old)
