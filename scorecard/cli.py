@@ -22,6 +22,16 @@ DemoKeyOption = Annotated[bool, typer.Option(
     "--demo-key", help="Pseudonymise with the public demo key (synthetic demo data only).")]
 
 
+# Every file a command writes (warehouse, reports, Parquet, exports, Prefect's store) may be read
+# by the owner's group at most: record-level rows are pseudonymised, not anonymous.
+PRIVATE_UMASK = 0o027
+
+
+@app.callback()
+def _private_files() -> None:
+    os.umask(PRIVATE_UMASK | os.umask(PRIVATE_UMASK))
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)

@@ -143,3 +143,23 @@ def test_the_published_file_is_0640_after_every_publication(tmp_path):
         assert not list(tmp_path.glob(".*.tmp"))
     finally:
         os.umask(old)
+
+
+def test_files_the_command_line_writes_are_not_world_readable(tmp_path):
+    """Reports, exports and Prefect's store are written by `scorecard` commands under a umask
+    that keeps others out, whatever the login's umask."""
+    from typer.testing import CliRunner
+
+    from scorecard.cli import app
+
+    path = _published_rows(tmp_path / "p.duckdb", [("GM06", "count", 0, 0, None, 0)])
+    old = os.umask(0o022)
+    try:
+        result = CliRunner().invoke(app, ["export", "--period-end", Q1.isoformat(),
+                                          "--out", str(tmp_path / "out" / "q1.csv"),
+                                          "--published", str(path)])
+        assert result.exit_code == 0, result.output
+        assert stat.S_IMODE((tmp_path / "out" / "q1.csv").stat().st_mode) == 0o640
+        assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o750
+    finally:
+        os.umask(old)
