@@ -46,9 +46,13 @@ def _extract_dates(source_dir: Path) -> list[dt.date]:
     dates = []
     for child in source_dir.iterdir() if source_dir.is_dir() else ():
         try:
-            dates.append(dt.date.fromisoformat(child.name))
+            date = dt.date.fromisoformat(child.name)
         except ValueError:
             continue
+        if not child.is_dir():
+            raise LandingError(f"{child}: a file named like an extract date; an extract is a "
+                               "folder of files (move the file into one, or remove it)")
+        dates.append(date)
     return sorted(dates)
 
 
@@ -58,7 +62,8 @@ def read_manifest(folder: Path) -> str | None:
     if not path.is_file():
         return None
     try:
-        code = json.loads(path.read_text(encoding="utf-8"))["council_code"]
+        # utf-8-sig: Windows editors save JSON with a byte-order mark
+        code = json.loads(path.read_text(encoding="utf-8-sig"))["council_code"]
     except (ValueError, KeyError, TypeError):
         raise ContractError(path, None, "council_code", "not a JSON object with a council_code") from None
     if not (isinstance(code, str) and len(code) == 3 and code.isdigit()):

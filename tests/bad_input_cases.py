@@ -248,6 +248,21 @@ def manifest(council) -> Callable[[Path], Path]:
     return make
 
 
+def manifest_with_bom(landing: Path) -> Path:
+    """extract.json saved by a Windows editor: a UTF-8 byte-order mark before the JSON."""
+    folder = social_care_folder(landing)
+    (folder / "extract.json").write_bytes(b"\xef\xbb\xbf" + b'{"council_code": "916"}')
+    return folder / social_care.HEADER.file_name
+
+
+def stray_file_named_like_a_date(landing: Path) -> Path:
+    """A file (not a folder) in the HR source folder, named like a newer extract date."""
+    good(landing)
+    path = landing / "hr_sap" / "2099-12-31"
+    path.write_text("not an extract\n", encoding="utf-8")
+    return path
+
+
 def hr_manifest(make_staff: Callable[[Path], Path]) -> Callable[[Path], Path]:
     """The HR extract folder also says which council it is for (extract.json)."""
     def make(landing: Path) -> Path:
@@ -418,6 +433,9 @@ CASES: list[Case] = [
     Case("extract_before_the_period_end", older_folder, STAFF_TABLE, LandingError, None, None,
          "extract dated 2023-06-29, before the period end 2023-06-30; a run needs an extract "
          "taken on or after the period end"),
+    Case("file_named_like_an_extract_date", stray_file_named_like_a_date, STAFF_TABLE,
+         LandingError, None, None, "a file named like an extract date; an extract is a folder "
+         "of files (move the file into one, or remove it)"),
     Case("manifest_council_not_a_code", manifest("96"), "social_care__header", ContractError, None,
          "council_code", "'96' is not a three-digit LA code"),
 
@@ -431,6 +449,7 @@ CASES: list[Case] = [
          social(social_care.HEADER, "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB",
                 "C1,1,01/03/2012,WBRI,,,", prefix=b"\xef\xbb\xbf"),
          "social_care__header", rows_in=1, check=bom_dropped),
+    Case("manifest_with_a_byte_order_mark", manifest_with_bom, "social_care__header", rows_in=1),
     Case("extra_column",
          sap(hr_sap.STAFF_IN_POST, STAFF_HEADER + ",cost_centre",
              [f"{line},C{n}00" for n, line in enumerate(STAFF_LINES, start=1)]),
