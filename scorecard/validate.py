@@ -26,6 +26,8 @@ QUARANTINE_SCHEMA = {
     "value": pl.String,
     "reason": pl.String,
 }
+DECIMAL_SHAPE = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$"
+INTEGER_SHAPE = r"^[+-]?[0-9]{1,9}$"  # at most 9 digits: always fits a 32-bit integer
 MAX_FIELD_CHARS = 32_767  # the most an Excel cell holds: no real extract field is longer
 SHOWN_CHARS = 200  # a longer quarantined value is shown cut (the quarantined record keeps it whole)
 
@@ -57,9 +59,10 @@ class Validated:
 
 
 def _date_shape(date_format: str) -> str:
-    """The text a date in this format must look like: day and month of 1-2 digits, 4-digit year."""
+    """The text a date in this format must look like: day and month of 1-2 digits, 4-digit year.
+    ASCII digits only: `\\d` would also take full-width and other scripts' digits."""
     shape = re.escape(date_format)
-    for code, digits in (("%d", r"\d{1,2}"), ("%m", r"\d{1,2}"), ("%Y", r"\d{4}")):
+    for code, digits in (("%d", "[0-9]{1,2}"), ("%m", "[0-9]{1,2}"), ("%Y", "[0-9]{4}")):
         shape = shape.replace(code, digits)
     return f"^{shape}$"
 
@@ -91,9 +94,13 @@ def _value_checks(column: Column, contract: Contract,
         if column.event and context.extract_date is not None:
             checks.append((parsed > context.extract_date,
                            pl.lit(f"after the extract date {context.extract_date}")))
-    if column.kind == "decimal":
-        number = value.cast(pl.Float64, strict=False)
-        checks.append((number.is_null() | number.is_nan(), pl.lit("not a number")))
+    if column.kind in ("decimal", "integer"):
+        # plain notation only: a float parser also takes Infinity, NaN and 1e3, which pass here
+        # and then fail the gate or the staging cast
+        shape = DECIMAL_SHAPE if column.kind == "decimal" else INTEGER_SHAPE
+        number = pl.when(value.str.contains(shape)).then(value.cast(pl.Float64, strict=False))
+        checks.append((number.is_null(), pl.lit("not a number" if column.kind == "decimal"
+                                                else "not a whole number (at most 9 digits)")))
         if column.minimum is not None and column.minimum_exclusive:
             checks.append((number <= column.minimum,
                            pl.lit(f"must be greater than {column.minimum:g}")))

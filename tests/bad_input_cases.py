@@ -360,6 +360,7 @@ STAFF_TABLE, ABSENCE_TABLE = "hr_sap__staff_in_post", "hr_sap__absences"
 RECS_TABLE = "audit__recommendations"
 FIELDS = "row has {} fields, the header has 8"
 SAP_DATE = "not a valid date (dd.mm.yyyy)"
+WHOLE = "not a whole number (at most 9 digits)"
 
 
 def one(row: int, column: str, reason: str) -> frozenset:
@@ -503,6 +504,24 @@ CASES: list[Case] = [
          "education__attendance", rows_in=2, quarantined=frozenset({
              (2, "sessions_missed", "must be at least 0"),
              (3, "month", "does not match ^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$")})),
+    Case("attendance_numbers_a_float_parser_takes",
+         social(education.ATTENDANCE, ",".join(education.ATTENDANCE.column_names),
+                "916,C1,2023-05,Infinity,2", "916,C1,2023-06,NaN,0", "916,C1,2023-07,1e3,0",
+                "916,C1,2023-08,40,99999999999999999999", "916,C1,2023-09,38.5,0",
+                "916,C1,2023-10,+40,007", "916,C1,2023-11,40,-0"),
+         "education__attendance", rows_in=7, quarantined=frozenset({
+             (2, "sessions_possible", WHOLE), (3, "sessions_possible", WHOLE),
+             (4, "sessions_possible", WHOLE), (5, "sessions_missed", WHOLE),
+             (6, "sessions_possible", WHOLE)})),
+    Case("full_width_digits_in_codes",
+         staff(STAFF_LINES[0], "９１６,10000002,Zoë O’Brien,CYP,0.5,01.04.2019,,",
+               "916,１0000003,Bob Smith,RES,1,01.09.2020,,", encoding="utf-8"),
+         STAFF_TABLE, rows_in=3, quarantined=frozenset({
+             (3, "council_code", "does not match ^[0-9]{3}$"),
+             (4, "pers_no", "does not match ^[0-9]{8}$")})),
+    Case("sap_dates_with_single_digit_day_and_month",
+         absences(ABSENCE_LINES[0], "916,10000002,1.6.2023,2.6.2023,,S04"),
+         ABSENCE_TABLE, rows_in=2),
     Case("formula_text_in_the_workbook",
          recommendations(*RECOMMENDATIONS, edit=text_cells(C2=FORMULA, D3=FORMULA)),
          RECS_TABLE, rows_in=2, quarantined=one(3, "directorate", DIRECTORATE_CODES),

@@ -18,7 +18,7 @@ RECOMMENDATIONS = Contract(
     # Excel date cells arrive as ISO dates; dates a person typed as text arrive as dd/mm/yyyy.
     date_formats=("%Y-%m-%d", "%d/%m/%Y"),
     columns=(
-        Column("council_code", "pattern", header="Council code", pattern=r"^\d{3}$"),
+        Column("council_code", "pattern", header="Council code", pattern=r"^[0-9]{3}$"),
         Column("rec_ref", "text", header="Rec ref"),
         Column("audit_title", "text", header="Audit"),
         Column("directorate", "code", header="Directorate", codes=DIRECTORATES),

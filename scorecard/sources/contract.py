@@ -15,7 +15,8 @@ class Column:
     """One column of an extract.
 
     kind: `text` (any non-empty text), `code` (one of `codes`), `date` (one of the contract's
-    date formats), `decimal` (a number within `minimum`/`maximum`), `pattern` (matches `pattern`).
+    date formats), `decimal` (a number in plain notation within `minimum`/`maximum`), `integer`
+    (a whole number of at most 9 digits, within the range), `pattern` (matches `pattern`).
     `event`: a date column recording something that has happened (a birth, an absence that
     started, a report made), so a date after the extract date is impossible and is quarantined.
     Scheduled dates (targets, due dates, leaving dates agreed ahead) are not events.
@@ -69,4 +70,4 @@ class Contract:
         return self.file_name.rsplit(".", 1)[-1].lower()
 
 
-COUNCIL_CODE = Column("council_code", "pattern", pattern=r"^\d{3}$")
+COUNCIL_CODE = Column("council_code", "pattern", pattern=r"^[0-9]{3}$")

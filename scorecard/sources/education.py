@@ -15,8 +15,8 @@ ATTENDANCE = Contract(
         COUNCIL_CODE,
         Column("child_id", "text", identifier=True),
         Column("month", "pattern", pattern=r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"),
-        Column("sessions_possible", "decimal", minimum=0),
-        Column("sessions_missed", "decimal", minimum=0),
+        Column("sessions_possible", "integer", minimum=0),
+        Column("sessions_missed", "integer", minimum=0),
     ),
 )
 

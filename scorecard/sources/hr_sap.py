@@ -19,7 +19,7 @@ RIDDOR_CATEGORIES = (
     "NON_WORKER_HOSPITAL",
 )
 
-PERS_NO = Column("pers_no", "pattern", pattern=r"^\d{8}$", identifier=True)
+PERS_NO = Column("pers_no", "pattern", pattern=r"^[0-9]{8}$", identifier=True)
 _SAP = {"encoding": "cp1252", "date_formats": ("%d.%m.%Y",)}
 
 STAFF_IN_POST = Contract(

@@ -99,7 +99,7 @@ MISSING = Contract(
 _CIN = {"source": SOURCE, "file_name": "cin_census.xml", "date_formats": ("%Y-%m-%d",),
         "council_code_from": "file", "encoding": "utf-8", "required_file": False}
 LA_CHILD_ID = Column("la_child_id", "text", header="LAchildID", identifier=True)
-REFERRAL_NUMBER = Column("referral_number", "pattern", pattern=r"^[0-9]+$")
+REFERRAL_NUMBER = Column("referral_number", "pattern", pattern=r"^[1-9][0-9]*$")
 TRUE_FALSE = ("true", "false", "1", "0")
 
 CIN_CHILDREN = Contract(
