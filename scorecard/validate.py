@@ -153,11 +153,27 @@ def _cell_problems(frame: pl.DataFrame, contract: Contract, context: ReadContext
     ])
 
 
+def _typed_key(name: str, contract: Contract) -> pl.Expr:
+    """A key column as staging will see it: `01/04/2023` and `1/4/2023` are the same date, ` 7`
+    and `7` the same id. Values that do not type stay as trimmed text (they are quarantined on
+    their own anyway)."""
+    column = next((c for c in contract.columns if c.name == name), None)
+    text = pl.col(name).str.strip_chars()
+    if column is not None and column.kind == "date":
+        return pl.coalesce(_parsed_date(pl.col(name), contract.date_formats).cast(pl.String), text)
+    if column is not None and column.kind in ("decimal", "integer"):
+        return pl.coalesce(text.cast(pl.Float64, strict=False).cast(pl.String), text)
+    return text
+
+
 def _duplicate_keys(frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     key = list(contract.key)
+    typed = [f"_key_{i}" for i in range(len(key))]
     rows = frame.select("_row_number", *key).with_columns(
-        pl.col("_row_number").min().over(key).alias("_first"),
-        pl.len().over(key).alias("_count"),
+        *[_typed_key(name, contract).alias(alias) for name, alias in zip(key, typed)],
+    ).with_columns(
+        pl.col("_row_number").min().over(typed).alias("_first"),
+        pl.len().over(typed).alias("_count"),
     ).filter(pl.col("_count") > 1)
     return rows.select(
         "_row_number",

@@ -459,6 +459,12 @@ CASES: list[Case] = [
          STAFF_TABLE, rows_in=4, quarantined=frozenset(
              (row, "council_code, pers_no", "duplicate key: 2 rows share it (first at row 2)")
              for row in (2, 5))),
+    Case("duplicate_key_in_disguise",
+         social(social_care.EPISODES, EPISODE_HEADER, EPISODE_LINE,
+                EPISODE_LINE.replace("03/04/2023", "3/4/2023").replace(",U4,", ",U5,")),
+         "social_care__episodes", rows_in=2, quarantined=frozenset(
+             (row, "council_code, child, decom", "duplicate key: 2 rows share it (first at row 2)")
+             for row in (2, 3))),
     Case("date_not_a_date", absences(ABSENCE_LINES[0], "916,10000002,yesterday,,,S04"),
          ABSENCE_TABLE, rows_in=2, quarantined=one(3, "absence_start", SAP_DATE)),
     Case("impossible_date", absences(ABSENCE_LINES[0], "916,10000002,31.02.2023,,,S04"),
