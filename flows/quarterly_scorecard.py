@@ -102,6 +102,7 @@ def quarterly_scorecard(
     One run at a time per warehouse: a second one waits up to `wait_seconds`, then is refused.
     With no `period_end` (a scheduled run) it reports the last quarter ended before today."""
     period_end = period_end or latest_quarter_end(dt.date.today())
+    pipeline.preflight(period_end, publish_from, Path(landing), Path(warehouse), demo_key)
     quality.import_in_background()  # overlaps GX's slow import with extract, load and build
     with run_lock(Path(warehouse), wait_seconds):
         run = pipeline.start_run(Path(warehouse), period_end, publish_from)

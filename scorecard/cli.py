@@ -207,19 +207,26 @@ def run(
     # Prefect reads its settings when first imported: decide its log level before that. Without
     # --verbose a failure is the one line below, not Prefect's traceback of the same error.
     os.environ["PREFECT_LOGGING_LEVEL"] = "INFO" if verbose else "CRITICAL"
-    from flows.quarterly_scorecard import quarterly_scorecard
+    from scorecard.pipeline import preflight
+    from scorecard.runlock import run_lock
 
+    end, start = _date(period_end), _date(backfill_from) if backfill_from else None
     try:
-        result = quarterly_scorecard(
-            period_end=_date(period_end),
-            landing=str(landing),
-            warehouse=str(warehouse),
-            publish_from=_date(backfill_from) if backfill_from else None,
-            demo_key=demo_key,
-            published=str(published) if published else None,
-            wait_seconds=wait,
-            force=force,
-        )
+        # refused at once, before Prefect's server starts and before any file is written
+        preflight(end, start, landing, warehouse, demo_key)
+        with run_lock(warehouse, wait):  # a second run is refused now, not after Prefect starts
+            from flows.quarterly_scorecard import quarterly_scorecard
+
+            result = quarterly_scorecard(
+                period_end=end,
+                landing=str(landing),
+                warehouse=str(warehouse),
+                publish_from=start,
+                demo_key=demo_key,
+                published=str(published) if published else None,
+                wait_seconds=wait,
+                force=force,
+            )
     except ScorecardError as exc:
         _fail(str(exc))
         return

@@ -10,13 +10,14 @@ build and publication still stand, stops after the fingerprint (`scorecard.finge
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 from dataclasses import asdict
 from pathlib import Path
 
 from scorecard import (config, fingerprint, landing, load, models, pseudonymise, publish,
                        quality, quality_report, reference)
-from scorecard.errors import GateFailed, ScorecardError
+from scorecard.errors import GateFailed, LandingError, ScorecardError
 from scorecard.periods import check_quarter_end, quarter_ends
 from scorecard.sources import CONTRACTS
 from scorecard.warehouse import open_warehouse
@@ -25,7 +26,7 @@ HISTORY_QUARTERS = 12  # 13 quarter ends: four previous quarters, rolling year, 
 CALENDAR_FIRST_YEAR = 2000
 
 
-def start_run(warehouse: Path, period_end: dt.date, publish_from: dt.date | None = None) -> dict:
+def _periods(period_end: dt.date, publish_from: dt.date | None) -> list[dt.date]:
     check_quarter_end(period_end)
     publish_from = publish_from or period_end
     periods = quarter_ends(publish_from, period_end)
@@ -34,6 +35,29 @@ def start_run(warehouse: Path, period_end: dt.date, publish_from: dt.date | None
             f"can publish at most {HISTORY_QUARTERS + 1} quarters in one run; "
             f"{publish_from} to {period_end} is {len(periods)}"
         )
+    return periods
+
+
+def preflight(period_end: dt.date, publish_from: dt.date | None, landing_dir: Path,
+              warehouse: Path, demo_key: bool) -> None:
+    """Everything a run can be refused for without reading an extract, checked before anything
+    starts (Prefect, the warehouse file): the key, the quarter ends, the landing zone and a
+    warehouse folder this process may write. A refused run leaves nothing behind."""
+    pseudonymise.resolve_key(demo_key)
+    _periods(period_end, publish_from)
+    if not Path(landing_dir).is_dir():
+        raise LandingError(f"{landing_dir}: landing zone not found (a folder of "
+                           "<source>/<extract date>/ extract folders)")
+    folder = Path(warehouse).resolve().parent
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise ScorecardError(f"{folder}: cannot write the warehouse here (not a writable folder); "
+                             "choose another --warehouse or fix the folder's permissions")
+
+
+def start_run(warehouse: Path, period_end: dt.date, publish_from: dt.date | None = None) -> dict:
+    periods = _periods(period_end, publish_from)
+    publish_from = publish_from or period_end
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     with open_warehouse(warehouse) as con:
         con.execute(

@@ -87,11 +87,83 @@ def test_a_recomputed_published_figure_is_a_restatement_not_an_overwrite(first_r
     assert ("actual", "4.0", "6.0", publication) in restated
 
 
+def _hold_lock_in_another_thread(warehouse):
+    """Another run holding the warehouse (the lock is re-entrant only within one thread)."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with run_lock(warehouse):
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait()
+    return holder, release
+
+
 def test_a_second_run_is_refused_while_one_holds_the_warehouse(first_run):
-    with run_lock(first_run["warehouse"]):
+    holder, release = _hold_lock_in_another_thread(first_run["warehouse"])
+    try:
         with pytest.raises(RunInProgress, match=r"scorecard.duckdb.lock: another run of this "
                                                  r"warehouse is in progress"):
             run_without_prefect(first_run["landing"], first_run["warehouse"], Q1)
+    finally:
+        release.set()
+        holder.join()
+
+
+def test_the_command_line_refuses_a_second_run_before_prefect_starts(first_run, monkeypatch):
+    """The lock is taken before the flow (and Prefect's server) is imported or started."""
+    import sys
+
+    from typer.testing import CliRunner
+
+    from scorecard.cli import app
+
+    monkeypatch.delitem(sys.modules, "flows.quarterly_scorecard", raising=False)
+    holder, release = _hold_lock_in_another_thread(first_run["warehouse"])
+    try:
+        started = time.monotonic()
+        result = CliRunner().invoke(app, ["run", "--period-end", Q1.isoformat(), "--landing",
+                                          str(first_run["landing"]), "--warehouse",
+                                          str(first_run["warehouse"]), "--demo-key"])
+        assert result.exit_code == 1
+        assert "another run of this warehouse is in progress" in result.output
+        assert "flows.quarterly_scorecard" not in sys.modules  # Prefect never came into it
+        assert time.monotonic() - started < 10
+    finally:
+        release.set()
+        holder.join()
+
+
+def test_a_run_refused_before_it_starts_leaves_nothing_behind(tmp_path, monkeypatch):
+    """No key, or a date that is no quarter end: one line, and no warehouse file, lock or
+    Prefect database written."""
+    from typer.testing import CliRunner
+
+    from scorecard.cli import app
+    from scorecard.pseudonymise import KEY_VARIABLE
+
+    monkeypatch.delenv(KEY_VARIABLE, raising=False)
+    landing = small_landing(tmp_path)
+    warehouse = tmp_path / "wh" / "scorecard.duckdb"
+    for args, message in (
+        ([], f"{KEY_VARIABLE} is not set"),
+        (["--demo-key", "--period-end", "2023-06-29"], "2023-06-29 is not a quarter end"),
+        (["--demo-key", "--landing", str(tmp_path / "nowhere")], "landing zone not found"),
+    ):
+        options = {"--period-end": Q1.isoformat(), "--landing": str(landing)}
+        for flag, value in zip(args[1::2], args[2::2]) if args[:1] == ["--demo-key"] else ():
+            options[flag] = value
+        command = ["run", "--warehouse", str(warehouse), *args[:1]]
+        for flag, value in options.items():
+            command += [flag, value]
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 1, result.output
+        assert message in result.output
+        assert len(result.output.strip().splitlines()) == 1
+        assert not (tmp_path / "wh").exists()
 
 
 def test_a_waiting_run_goes_ahead_when_the_first_finishes(first_run):
