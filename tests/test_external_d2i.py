@@ -38,8 +38,24 @@ FILES_903 = ("header", "episodes", "reviews", "oc3", "sw_episodes", "missing")
 CIN_ELEMENTS = {"cin_children": "Child", "cin_referrals": "CINdetails",
                 "cin_assessments": "Assessments", "cin_section47": "Section47",
                 "cin_cp_plans": "ChildProtectionPlans"}
-# DfE's SSDA903 OC3 ACTIV codes, written out here rather than taken from the contract.
-DFE_ACTIV = {"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6"}
+# DfE's SSDA903 OC3 codes, written out here rather than taken from the contract: ACTIV as the
+# Data-to-Insight validator's rule 132 lists them, ACCOM as its rule 133 does (S and X only as 2),
+# `0` (not applicable) in both (required when IN_TOUCH is DIED or RHOM, rule 344).
+DFE_ACTIV = ["F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6", "0"]
+DFE_ACCOM = ["B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "G1", "G2", "H1", "H2", "K1", "K2",
+             "R1", "R2", "S2", "T1", "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X2", "Y1", "Y2",
+             "Z1", "Z2", "0"]
+
+
+def oc3_defects(path: Path) -> dict[tuple[int, str], str]:
+    """{(line, column): value} of every OC3 cell outside DfE's lists, by reading the file."""
+    found = {}
+    for line, row in enumerate(csv_rows(path), start=2):
+        if row["ACTIV"] not in DFE_ACTIV:
+            found[(line, "activ")] = row["ACTIV"]
+        if row["ACCOM"] not in DFE_ACCOM:
+            found[(line, "accom")] = row["ACCOM"]
+    return found
 
 
 def csv_rows(path: Path) -> list[dict]:
@@ -152,18 +168,24 @@ def test_903_defects_are_quarantined_by_file_row_and_column(loaded_903, tmp_path
     expected = summary.filter(pl.col("rows_quarantined") > 0).select("source_table", "rows_quarantined")
     assert dict(quarantined.iter_rows()) == dict(expected.iter_rows())
 
-    # OC3: ACTIV codes outside DfE's list (F3, P3 and 0 do not exist), found by reading the file
+    # OC3: ACTIV codes outside DfE's list (F3 and P3 do not exist; 0 does) and ACCOM codes outside
+    # it (01 and 02 are not 0; S1 does not exist), found by reading the file
     oc3 = csv_rows(folder / "oc3.csv")
-    bad_activ = {line: r["ACTIV"] for line, r in enumerate(oc3, start=2) if r["ACTIV"] not in DFE_ACTIV}
-    assert len(bad_activ) == 16
-    assert bad_activ[3] == "P3" and oc3[1]["CHILD"] == "864948"
-    assert bad_activ[25] == "0" and bad_activ[8] == "F3"
+    defects = oc3_defects(folder / "oc3.csv")
+    assert collections.Counter(column for _, column in defects) == {"activ": 12, "accom": 3}
+    assert sorted(set(defects.values())) == ["01", "02", "F3", "P3", "S1"]
+    assert len({line for line, _ in defects}) == 14   # line 54 has both F3 and S1
+    assert defects[(3, "activ")] == "P3" and oc3[1]["CHILD"] == "864948"
+    assert defects[(8, "activ")] == "F3" and defects[(2, "accom")] == "01"
+    assert oc3[23]["ACTIV"] == "0" and (25, "activ") not in defects   # RHOM with 0: DfE-valid
     oc3_report = report.filter(pl.col("source_table") == "oc3")
-    assert set(oc3_report["column_name"]) == {"activ"}
-    assert dict(oc3_report.select("row_number", "value").iter_rows()) == bad_activ
+    assert {(n, c): v for n, c, v in oc3_report.select("row_number", "column_name", "value").iter_rows()} \
+        == defects
     row3 = oc3_report.filter(pl.col("row_number") == 3).row(0, named=True)
     assert row3["source_file"] == str(folder / "oc3.csv")
-    assert row3["reason"] == "not one of F1, P1, F2, P2, F4, P4, F5, P5, G4, G5, G6"
+    assert row3["reason"] == f"not one of {', '.join(DFE_ACTIV)}"
+    row2 = oc3_report.filter(pl.col("row_number") == 2).row(0, named=True)
+    assert row2["reason"] == f"not one of {', '.join(DFE_ACCOM)}"
 
     # reviews: the same child reviewed twice on one date (14 pairs); both rows of a pair go
     reviews = csv_rows(folder / "reviews.csv")
@@ -186,7 +208,7 @@ def test_903_defects_are_quarantined_by_file_row_and_column(loaded_903, tmp_path
     assert len(written) == report.height
     assert list(written[0]) == ["source", "source_table", "source_file", "row_number", "column_name",
                                 "value", "reason"]
-    assert {"source_table": "oc3", "row_number": "3", "column_name": "activ", "value": "P3"}.items() \
+    assert {"source_table": "oc3", "row_number": "2", "column_name": "accom", "value": "01"}.items() \
         <= written[0].items()
 
 
@@ -293,9 +315,8 @@ def test_raw_suites_accept_what_the_contracts_loaded(loaded_903):
     assert not [r for r in results if r.raised]
     assert quality.blocking_failures(results) == []
     warnings = {(r.table, r.column): r for r in results if not r.success}
-    # OC3 ACCOM "01" and "02" are not DfE accommodation codes: worth a look, not a stop
-    accom = warnings[("raw.social_care__oc3", "accom")]
-    assert accom.unexpected_count == 2 and "'01'" in accom.message and "'02'" in accom.message
+    # OC3 codes outside DfE's lists were quarantined at load; what loaded is DfE-valid, `0` included
+    assert not [key for key in warnings if key[0] == "raw.social_care__oc3"]
     # optional files not sent: empty tables warn only
     assert ("raw.social_care__contacts", None) in warnings
 

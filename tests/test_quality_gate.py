@@ -370,9 +370,10 @@ def test_the_report_shows_every_failed_check_message_and_the_status_in_words(rep
     with open_warehouse(future["warehouse"]) as con:
         frame = data_quality_frame(con, future["run_id"])   # the messages, identifier values withheld
     failed = frame.filter(~frame["success"])
-    # the fixture's quarantined staff row is also more than 5% of its tiny file
-    assert sorted(failed["severity"]) == ["error", "error", "error", "warning"]
-    assert failed.filter(failed["column_name"] == "quarantine_threshold_problem").height == 1
+    # the fixture's 2 quarantined staff rows are 40% of its 5-row file, but within the 2 rows a
+    # file may always lose (max(5% x 5, 2) = 2): no threshold failure (tests/test_quarantine_threshold.py)
+    assert sorted(failed["severity"]) == ["error", "error", "warning"]
+    assert failed.filter(failed["column_name"] == "quarantine_threshold_problem").height == 0
     for message in failed["message"]:
         assert " ".join(message.split()) in report["text"]
     text = report["text"]

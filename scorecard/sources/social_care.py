@@ -28,9 +28,19 @@ PLACE = ("A3", "A4", "A5", "A6", "H5", "K1", "K2", "P1", "P2", "P3", "R1", "R2",
 PLACE_PROVIDER = ("PR0", "PR1", "PR2", "PR3", "PR4", "PR5")
 REC = ("E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41", "E45", "E46", "E47",
        "E48", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9", "X1")
+# OC3 (care leavers). One definition of DfE's lists, used by the 903 OC3 contract and the local
+# care_leavers list alike, each as the Data-to-Insight validator checks it: IN_TOUCH rule 131,
+# ACTIV rule 132, ACCOM rule 133. `0` is DfE's "not applicable": required for both ACTIV and ACCOM
+# when IN_TOUCH is DIED or RHOM (rule 344), allowed for the other not-in-touch codes and refused
+# only with YES (rule 345, a cross-field rule this contract does not enforce), so never quarantined.
+# ACCOM is a letter (the kind of accommodation) and 1 suitable / 2 not suitable; S (no fixed abode)
+# and X (in custody) exist only as 2.
+NOT_APPLICABLE = "0"
 IN_TOUCH = ("YES", "NO", "REFU", "DIED", "RHOM", "NREQ")
-ACTIV = ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6")
-ACCOM = tuple(f"{letter}{suitable}" for letter in "BCDEGHKRSTUVWXYZ" for suitable in "12")
+ACTIV = ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6", NOT_APPLICABLE)
+ACCOM = ("B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "G1", "G2", "H1", "H2", "K1", "K2", "R1",
+         "R2", "S2", "T1", "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X2", "Y1", "Y2", "Z1", "Z2",
+         NOT_APPLICABLE)
 
 CHILD = Column("child", "text", header="CHILD", identifier=True)
 
@@ -73,7 +83,7 @@ OC3 = Contract(
     description="SSDA903 OC3: care leavers' annual outcome",
     columns=(CHILD, _dfe("dob", "date", event=True), _dfe("in_touch", "code", codes=IN_TOUCH),
              _dfe("activ", "code", required=False, codes=ACTIV),
-             _dfe("accom", required=False)),
+             _dfe("accom", "code", required=False, codes=ACCOM)),
     **_903,
 )
 SW_EPISODES = Contract(

@@ -5,7 +5,12 @@
 -- distinct rows of the table. A raw table or quarantine edited after its load (or a loader bug)
 -- shows up here. A file with more of its rows quarantined than reference/quarantine_thresholds.csv
 -- allows blocks publication too: a few bad rows are set aside, a broken extract is not published
--- from. Each *_problem column is null when its rule holds and otherwise says, naming the
+-- from. A file may have max(max_quarantined_share × rows_in, max_quarantined_rows_always_allowed)
+-- rows quarantined (defaults 5% and 2 rows): the share for large files, the count so that one or
+-- two bad rows do not stop a small file (1 bad row of 13 is 7.7%). quarantined_rows_allowed is that
+-- limit rounded down to whole rows (for a whole number q, q > x exactly when q > floor(x)); the
+-- share is an exact decimal, so 50 of 1000 at 5% is at the limit, not over it. A table's own row
+-- in the CSV overrides the default row `*`, column by column. Each *_problem column is null when its rule holds and otherwise says, naming the
 -- table, what does not add up; suites expect them null, so a failure message names the table.
 --
 -- Raw tables cannot be named dynamically in SQL, so every raw table of scorecard.sources.CONTRACTS
@@ -79,33 +84,51 @@ counted AS (
     LEFT JOIN raw_counts AS r USING (raw_table, source_file)
     LEFT JOIN quarantine_counts AS q USING (source, source_table, source_file)
     LEFT JOIN stray_quarantine AS s USING (source, source_table)
+),
+limits AS (
+    SELECT
+        counted.*,
+        coalesce(own.max_quarantined_share, fallback.max_quarantined_share) AS max_quarantined_share,
+        coalesce(own.max_quarantined_rows_always_allowed,
+                 fallback.max_quarantined_rows_always_allowed)               AS max_quarantined_rows_always_allowed
+    FROM counted
+    LEFT JOIN staging.stg_reference__quarantine_thresholds AS own ON own.raw_table = counted.raw_table
+    LEFT JOIN staging.stg_reference__quarantine_thresholds AS fallback ON fallback.raw_table = '*'
+),
+-- null when the CSV gives neither limit (no default row): the gate's suite fails on it
+allowed AS (
+    SELECT
+        limits.*,
+        CAST(greatest(floor(max_quarantined_share * rows_in), max_quarantined_rows_always_allowed)
+             AS BIGINT)                                                      AS quarantined_rows_allowed
+    FROM limits
 )
 SELECT
-    counted.*,
-    counted.rows_quarantined / nullif(counted.rows_in, 0)                         AS quarantined_share,
-    coalesce(own.max_quarantined_share, fallback.max_quarantined_share) AS max_quarantined_share,
+    allowed.* EXCLUDE (max_quarantined_share, max_quarantined_rows_always_allowed, quarantined_rows_allowed),
+    rows_quarantined / nullif(rows_in, 0)                         AS quarantined_share,
+    max_quarantined_share,
+    max_quarantined_rows_always_allowed,
+    quarantined_rows_allowed,
     rows_in = rows_accounted_for                                  AS balanced,
     raw_rows IS NOT DISTINCT FROM rows_loaded                     AS raw_matches_load,
     quarantined_rows = rows_quarantined                           AS quarantine_matches_load,
     CASE WHEN rows_in <> rows_accounted_for THEN
-        counted.raw_table || ': ' || rows_in || ' rows in but ' || rows_loaded || ' loaded + '
+        raw_table || ': ' || rows_in || ' rows in but ' || rows_loaded || ' loaded + '
         || rows_quarantined || ' quarantined = ' || rows_accounted_for
     END                                                           AS unbalanced_load_problem,
     CASE WHEN raw_rows IS DISTINCT FROM rows_loaded THEN
-        counted.raw_table || ' holds ' || coalesce(CAST(raw_rows AS VARCHAR), 'no count (not a known raw table)')
+        raw_table || ' holds ' || coalesce(CAST(raw_rows AS VARCHAR), 'no count (not a known raw table)')
         || ' rows but its load recorded ' || rows_loaded || ' loaded'
     END                                                           AS raw_table_problem,
     CASE WHEN quarantined_rows <> rows_quarantined THEN
-        'quarantine.rows holds ' || quarantined_rows || ' rows of ' || counted.raw_table
+        'quarantine.rows holds ' || quarantined_rows || ' rows of ' || raw_table
         || ' but its load recorded ' || rows_quarantined || ' quarantined'
     END                                                           AS quarantine_problem,
-    CASE WHEN rows_quarantined / nullif(rows_in, 0)
-              > coalesce(own.max_quarantined_share, fallback.max_quarantined_share) THEN
+    CASE WHEN rows_quarantined > quarantined_rows_allowed THEN
         source_file || ': ' || rows_quarantined || ' of ' || rows_in || ' rows quarantined ('
         || round(100 * rows_quarantined / rows_in, 1) || '%), more than the '
-        || round(100 * coalesce(own.max_quarantined_share, fallback.max_quarantined_share), 1)
-        || '% allowed; see the defect report'
+        || quarantined_rows_allowed || ' allowed (the larger of '
+        || coalesce(round(100 * max_quarantined_share, 1) || '%', 'no share') || ' of its rows and '
+        || coalesce(max_quarantined_rows_always_allowed, 0) || ' rows); see the defect report'
     END                                                           AS quarantine_threshold_problem
-FROM counted
-LEFT JOIN staging.stg_reference__quarantine_thresholds AS own ON own.raw_table = counted.raw_table
-LEFT JOIN staging.stg_reference__quarantine_thresholds AS fallback ON fallback.raw_table = '*'
+FROM allowed

@@ -1,14 +1,22 @@
--- Keeping-in-touch contacts with care leavers. Suitability is the last character of DfE's
--- accommodation code (1 suitable, 2 not suitable).
+-- Keeping-in-touch contacts with care leavers. The activity and accommodation codes are DfE's OC3
+-- lists (the Data-to-Insight validator's rules 132 and 133). Suitability is the last character of
+-- DfE's accommodation code (1 suitable, 2 not suitable).
+-- `0` is DfE's "not applicable" (required when in_touch is DIED or RHOM, D2I rule 344; allowed for
+-- the other not-in-touch codes): it is neither an activity nor an accommodation, so activity and
+-- accommodation are null for it, suitably_accommodated is null (neither suitable nor unsuitable)
+-- and in_education_employment_training is false; the *_not_applicable flags say a `0` was sent,
+-- as against a blank (not known).
 SELECT
     council_code,
     pseudonymise('child', council_code || ':' || trim(child_id))  AS child_key,
     parse_iso_date(dob)                                           AS birth_date,
     parse_iso_date(contact_date)                                  AS contact_date,
     trim(in_touch)                                                AS in_touch,
-    blank_to_null(activity)                                       AS activity,
-    blank_to_null(accommodation)                                  AS accommodation,
-    right(blank_to_null(accommodation), 1) = '1'                  AS suitably_accommodated,
+    nullif(blank_to_null(activity), '0')                          AS activity,
+    nullif(blank_to_null(accommodation), '0')                     AS accommodation,
+    coalesce(blank_to_null(activity) = '0', false)                AS activity_not_applicable,
+    coalesce(blank_to_null(accommodation) = '0', false)           AS accommodation_not_applicable,
+    right(nullif(blank_to_null(accommodation), '0'), 1) = '1'     AS suitably_accommodated,
     coalesce(blank_to_null(activity) IN ('F1', 'P1', 'F2', 'P2', 'F4', 'P4', 'F5', 'P5'), false)
                                                                   AS in_education_employment_training,
     _load_id,
