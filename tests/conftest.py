@@ -129,14 +129,14 @@ def run_without_prefect(landing: Path, warehouse: Path, period_end, publish_from
         rerun = pipeline.fingerprint_run(warehouse, run["run_id"], run["period_ends"], manifest,
                                          demo_key=True, force=force)
         if rerun["same_inputs_as"]:
-            publication = rerun["publication"]
+            publication, checks = rerun["publication"], rerun["checks"]
         else:
             pipeline.build(warehouse, run["run_id"], period_end, demo_key=True)
-            pipeline.check(warehouse, run["run_id"])
+            checks = pipeline.check(warehouse, run["run_id"])
             publication = pipeline.publish_run(warehouse, run["run_id"], run["period_ends"],
                                                manifest)
         pipeline.finish_run(warehouse, run["run_id"],
                             "published" if publication["publication_id"] else "unchanged",
                             rerun["message"])
     return {"run_id": run["run_id"], "loads": loads, "same_inputs_as": rerun["same_inputs_as"],
-            **publication}
+            "warnings": checks["warnings"], **publication}
