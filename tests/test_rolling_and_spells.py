@@ -75,3 +75,111 @@ def test_rolling_snapshot_is_the_mean_of_the_snapshots_that_have_a_value(rolling
     assert rolling[("HP03", JUN23)][:2] == (None, 50.0)
     # year to Sep-22: only Sep-22 has a value
     assert rolling[("HP03", SEP22)][:2] == (0.0, 0.0)
+
+
+# --- item 8: absence rows joined into spells ------------------------------------------------
+# Calendar (England and Wales, 2023): Good Friday 7 Apr, Easter Monday 10 Apr, Early May 1 May,
+# Coronation 8 May, Spring 29 May. Q1 2023/24 = 1 Apr-30 Jun 2023. Long-term: > 20 working days.
+# Every employee is full time (FTE 1) in Children's all quarter, so FTE days = working days.
+
+def employee(n):
+    return dict(council_code="916", pers_no=f"{20000000 + n}", employee_name=f"Person {n}",
+                directorate="CYP", fte="1", start_date=D(2015, 1, 5))
+
+
+def absence(n, start, end, reason="S01"):
+    return dict(council_code="916", pers_no=f"{20000000 + n}", absence_start=start,
+                absence_end=end, working_days_lost="", reason_code=reason)
+
+
+ABSENCES = [
+    # E1, Friday end and Monday start: 3-14 Apr (3-6, 11-14: 8 days; Easter off) and 17 Apr-5 May
+    # (17-28 Apr 10, 2-5 May 4: 14 days). One spell of 22 days: long-term (each row alone is not)
+    absence(1, D(2023, 4, 3), D(2023, 4, 14)),
+    absence(1, D(2023, 4, 17), D(2023, 5, 5)),
+    # E2, a bank holiday between: Mon 17-Fri 28 Apr (10 days), then Tue 2-Fri 26 May (2-5, 9-12,
+    # 15-19, 22-26: 18 days); Sat 29, Sun 30 Apr and Mon 1 May (Early May) are not working days.
+    # One spell of 28: long-term
+    absence(2, D(2023, 4, 17), D(2023, 4, 28), "S02"),
+    absence(2, D(2023, 5, 2), D(2023, 5, 26), "S02"),
+    # E3, overlapping rows (a monthly row and fit notes): 1-16 Jun (12 days), 12-23 Jun (10 days,
+    # 5 of them already in the first), 23-26 Jun (starts on the day the last ended). One spell,
+    # 1-26 Jun = 18 working days, counted once (not 12 + 10 + 2): short-term
+    absence(3, D(2023, 6, 1), D(2023, 6, 16)),
+    absence(3, D(2023, 6, 12), D(2023, 6, 23)),
+    absence(3, D(2023, 6, 23), D(2023, 6, 26)),
+    # E4, a working day between: 11-28 Apr (14 days), then 3-19 May (3-5, 9-12, 15-19: 12 days);
+    # Tue 2 May was a working day with no absence. Two spells of 14 and 12: neither long-term
+    absence(4, D(2023, 4, 11), D(2023, 4, 28)),
+    absence(4, D(2023, 5, 3), D(2023, 5, 19)),
+    # E5, adjacent but different reason groups: stress Thu 1-Fri 16 Jun (12 days), then
+    # infection Mon 19-Fri 30 Jun (10 days). Two spells, neither long-term (joined would be 22)
+    absence(5, D(2023, 6, 1), D(2023, 6, 16), "S04"),
+    absence(5, D(2023, 6, 19), D(2023, 6, 30), "S01"),
+    # E6, two stress codes (S04, S05: one reason group) across Easter: 3-6 Apr (4 days), then
+    # Tue 11 Apr-Fri 5 May (4 + 10 + 4 = 18 days). One stress spell of 22: long-term
+    absence(6, D(2023, 4, 3), D(2023, 4, 6), "S04"),
+    absence(6, D(2023, 4, 11), D(2023, 5, 5), "S05"),
+    # E7, across the quarter end: Mon 6-Fri 31 Mar (20 days, Q4), then Mon 3-Tue 4 Apr (2 days,
+    # Q1). One spell of 22: long-term; Q1 gets its 2 days, Q4 its 20
+    absence(7, D(2023, 3, 6), D(2023, 3, 31)),
+    absence(7, D(2023, 4, 3), D(2023, 4, 4)),
+]
+Q4_23 = MAR23
+
+
+@pytest.fixture(scope="module")
+def spells(tmp_path_factory):
+    from landing_builder import write_landing
+
+    root = tmp_path_factory.mktemp("spells")
+    landing = write_landing(root / "landing", [employee(n) for n in range(1, 8)], ABSENCES)
+    build_without_prefect(landing, root / "wh.duckdb", JUN23)
+    con = duckdb.connect(str(root / "wh.duckdb"), read_only=True)
+    figures = {(k, p): (n, d) for k, p, n, d in con.execute(
+        "SELECT kpi_code, period_end, numerator, denominator FROM marts.mart_scorecard "
+        "WHERE kpi_code IN ('GM01', 'GM02', 'GM03')").fetchall()}
+    spell_rows = sorted(con.execute(
+        "SELECT absence_start, spell_end, reason_group, absence_rows, spell_working_days, "
+        "is_long_term FROM intermediate.int_hr__absence_spells").fetchall())
+    con.close()
+    return {"figures": figures, "spells": spell_rows, "landing": landing}
+
+
+def test_continuous_rows_form_one_spell(spells):
+    assert spells["spells"] == sorted([
+        (D(2023, 4, 3), D(2023, 5, 5), "other", 2, 22, True),      # E1
+        (D(2023, 4, 17), D(2023, 5, 26), "other", 2, 28, True),    # E2
+        (D(2023, 6, 1), D(2023, 6, 26), "other", 3, 18, False),    # E3
+        (D(2023, 4, 11), D(2023, 4, 28), "other", 1, 14, False),   # E4, first
+        (D(2023, 5, 3), D(2023, 5, 19), "other", 1, 12, False),    # E4, second
+        (D(2023, 6, 1), D(2023, 6, 16), "stress", 1, 12, False),   # E5, stress
+        (D(2023, 6, 19), D(2023, 6, 30), "other", 1, 10, False),   # E5, infection
+        (D(2023, 4, 3), D(2023, 5, 5), "stress", 2, 22, True),     # E6
+        (D(2023, 3, 6), D(2023, 4, 4), "other", 2, 22, True),      # E7
+    ])
+
+
+def test_days_lost_are_unchanged_by_joining_only_long_term_changes(spells):
+    figures = spells["figures"]
+    # GM01 Q1: E1 22 + E2 28 + E3 18 (overlaps once) + E4 26 + E5 22 + E6 22 + E7 2 = 140;
+    # average FTE 7 (seven full-timers all quarter)
+    assert figures[("GM01", JUN23)] == (pytest.approx(140), pytest.approx(7))
+    # GM02 Q1: long-term spells only: E1 22 + E2 28 + E6 22 + E7 2 = 74
+    assert figures[("GM02", JUN23)][0] == pytest.approx(74)
+    # GM03 Q1: the stress group: E5's stress spell 12 + E6 22 = 34
+    assert figures[("GM03", JUN23)][0] == pytest.approx(34)
+    # Q4: E7's 20 March days, in a spell that (as known at this run) lasts 22: long-term
+    assert figures[("GM01", Q4_23)][0] == pytest.approx(20)
+    assert figures[("GM02", Q4_23)][0] == pytest.approx(20)
+    assert figures[("GM03", Q4_23)][0] == 0
+
+
+def test_the_independent_recomputation_joins_spells_the_same_way(spells):
+    from independent_gm import compute_gm
+
+    independent = compute_gm(spells["landing"], [JUN23])
+    got = {r["kpi_code"]: r["numerator"] for r in independent.iter_rows(named=True)
+           if r["kpi_code"] in ("GM01", "GM02", "GM03")}
+    assert got == {"GM01": pytest.approx(140), "GM02": pytest.approx(74),
+                   "GM03": pytest.approx(34)}
