@@ -72,10 +72,17 @@ rolled AS (
     SELECT
         w.*,
         count(*) FILTER (WHERE reported) OVER four_quarters AS quarters_computed,
-        sum(CASE WHEN reported THEN numerator END)   OVER four_quarters AS numerator_12m,
-        sum(CASE WHEN reported THEN denominator END) OVER four_quarters AS denominator_12m,
-        avg(CASE WHEN reported THEN denominator END) OVER four_quarters AS mean_denominator_12m,
-        avg(CASE WHEN reported THEN exact_value END) OVER four_quarters AS mean_value_12m
+        -- exact decimal sums (9 decimal places, as kpi_totals): the same in any thread order
+        CAST(sum(CASE WHEN reported THEN CAST(numerator AS DECIMAL(38, 9)) END)
+             OVER four_quarters AS DOUBLE) AS numerator_12m,
+        CAST(sum(CASE WHEN reported THEN CAST(denominator AS DECIMAL(38, 9)) END)
+             OVER four_quarters AS DOUBLE) AS denominator_12m,
+        CAST(sum(CASE WHEN reported THEN CAST(denominator AS DECIMAL(38, 9)) END)
+             OVER four_quarters AS DOUBLE) / 4 AS mean_denominator_12m,
+        CAST(sum(CASE WHEN reported THEN CAST(exact_value AS DECIMAL(38, 9)) END)
+             OVER four_quarters AS DOUBLE)
+            / nullif(count(CASE WHEN reported THEN exact_value END) OVER four_quarters, 0)
+            AS mean_value_12m
     FROM with_target AS w
     WINDOW four_quarters AS (PARTITION BY council_code, kpi_code ORDER BY period_end
                              ROWS BETWEEN 3 PRECEDING AND CURRENT ROW)
