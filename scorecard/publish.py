@@ -37,6 +37,13 @@ FROZEN_TABLES = {
 # What makes a published scorecard figure: a change in any of these is a restatement.
 FIGURE_COLUMNS = ("actual", "numerator", "denominator", "target", "status", "comparator",
                   "rolling_12m", "rolling_12m_prev_year")
+# Numeric figures are compared as published, at the precision the warehouse sums at (exact
+# decimals with 9 places, sql/macros/kpi_totals.sql): a difference beyond the 9th decimal place
+# (a DOUBLE's last bit) is not a restatement. `actual` and the rolling figures are already
+# rounded to the KPI's decimals.
+COMPARED_AT = "DECIMAL(38, 9)"
+NUMERIC_FIGURES = ("actual", "numerator", "denominator", "target", "comparator",
+                   "rolling_12m", "rolling_12m_prev_year")
 
 RESTATEMENTS_DDL = """
 CREATE TABLE IF NOT EXISTS published.restatements (
@@ -177,12 +184,17 @@ def publish(
 
 def _record_restatements(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime) -> int:
     """Figures of already-published quarters that the new build computes differently."""
+    def compared(side: str, column: str) -> str:
+        if column in NUMERIC_FIGURES:
+            return f"CAST({side}.{column} AS {COMPARED_AT})"
+        return f"{side}.{column}"
+
     differences = " UNION ALL ".join(
         f"SELECT o.council_code, o.kpi_code, o.period_end, '{c}' AS figure, "
         f"CAST(o.{c} AS VARCHAR) AS as_published, CAST(n.{c} AS VARCHAR) AS restated, "
         f"o.publication_id AS published_by FROM published.scorecard AS o "
         f"JOIN _new_scorecard AS n USING (council_code, kpi_code, period_end) "
-        f"WHERE o.{c} IS DISTINCT FROM n.{c}"
+        f"WHERE {compared('o', c)} IS DISTINCT FROM {compared('n', c)}"
         for c in FIGURE_COLUMNS)
     before = con.execute("SELECT count(*) FROM published.restatements").fetchone()[0]
     con.execute(

@@ -12,6 +12,11 @@ from typing import Iterator
 
 import duckdb
 
+# DuckDB's worker threads for every warehouse connection; unset: DuckDB's default (one per core).
+# The figures do not depend on it (sums are exact decimals, see sql/macros/kpi_totals.sql); the
+# determinism test builds with 1, 2 and 4 to prove it, and a shared machine can cap it.
+THREADS_VARIABLE = "SCORECARD_DUCKDB_THREADS"
+
 SCHEMAS = ("raw", "quarantine", "reference", "staging", "intermediate", "kpis", "marts", "meta")
 
 BOOKKEEPING_DDL = """
@@ -75,6 +80,16 @@ def initialise(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(BOOKKEEPING_DDL)
 
 
+def _set_threads(con: duckdb.DuckDBPyConnection) -> None:
+    value = os.environ.get(THREADS_VARIABLE, "").strip()
+    if not value:
+        return
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{THREADS_VARIABLE} must be a whole number of threads (1 or more), "
+                         f"not {value!r}")
+    con.execute(f"SET threads = {int(value)}")
+
+
 @contextmanager
 def open_warehouse(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse file; a new one is created readable by its owner only."""
@@ -87,6 +102,7 @@ def open_warehouse(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckD
     finally:
         os.umask(old_umask)
     try:
+        _set_threads(con)
         if not read_only:
             initialise(con)
         yield con

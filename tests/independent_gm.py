@@ -160,9 +160,10 @@ def _working_days(first: date, last: date) -> pl.DataFrame:
 
 
 @cache
-def _stress_reasons() -> list[str]:
+def _reason_groups() -> dict[str, str]:
+    """reason_code -> its category in reference/absence_reasons.csv (the spell's reason group)."""
     reasons = pl.read_csv(REASONS_FILE, infer_schema=False)
-    return reasons.filter(pl.col("category") == STRESS_CATEGORY)["reason_code"].to_list()
+    return dict(zip(reasons["reason_code"], reasons["category"], strict=True))
 
 
 def _sickness(children: pl.DataFrame, absences: pl.DataFrame, period_end: date) -> list[dict]:
@@ -182,10 +183,9 @@ def _sickness(children: pl.DataFrame, absences: pl.DataFrame, period_end: date) 
     average_fte = fte_days / days_in_quarter
 
     spells = (
-        absences.filter(pl.col("absence_start") <= period_end)
+        _joined_spells(absences.filter(pl.col("absence_start") <= period_end), period_end)
         .join(children, on=["council_code", "pers_no"], how="inner")
         .with_row_index("spell")
-        .with_columns(spell_last=pl.col("absence_end").fill_null(period_end))
     )
     if spells.is_empty():
         return [_row(code, 0, average_fte) for code in ("GM01", "GM02", "GM03")]
@@ -206,16 +206,54 @@ def _sickness(children: pl.DataFrame, absences: pl.DataFrame, period_end: date) 
         .agg(
             whole_spell=pl.len(),
             lost=pl.col("counts").sum() * pl.col("fte").first(),
-            reason_code=pl.col("reason_code").first(),
+            reason_group=pl.col("reason_group").first(),
         )
     )
     lost_all = spell_days["lost"].sum()
     lost_long = spell_days.filter(pl.col("whole_spell") > LONG_TERM_MORE_THAN)["lost"].sum()
-    lost_stress = spell_days.filter(pl.col("reason_code").is_in(_stress_reasons()))["lost"].sum()
+    lost_stress = spell_days.filter(pl.col("reason_group") == STRESS_CATEGORY)["lost"].sum()
     return [
         _row(code, lost, average_fte)
         for code, lost in (("GM01", lost_all), ("GM02", lost_long), ("GM03", lost_stress))
     ]
+
+
+def _joined_spells(absences: pl.DataFrame, period_end: date) -> pl.DataFrame:
+    """docs/contracts.md's joining rule, walked row by row: rows of one employee and one reason
+    group (the reason's category) are one spell while no working day falls between the end of
+    the spell so far and the next row's start. Open rows run to the period end."""
+    groups = _reason_groups()
+    rows = sorted(
+        (r["council_code"], r["pers_no"], groups.get(r["reason_code"], "other"),
+         r["absence_start"], r["absence_end"] or period_end)
+        for r in absences.iter_rows(named=True)
+    )
+    spells: list[list] = []
+    for council, pers_no, group, first, last in rows:
+        current = spells[-1] if spells else None
+        if (current and current[:3] == [council, pers_no, group]
+                and not _any_working_day_between(current[4], first)):
+            current[4] = max(current[4], last)
+        else:
+            spells.append([council, pers_no, group, first, last])
+    schema = {"council_code": pl.String, "pers_no": pl.String, "reason_group": pl.String,
+              "absence_start": pl.Date, "spell_last": pl.Date}
+    return pl.DataFrame(spells, schema=schema, orient="row")
+
+
+def _any_working_day_between(earlier_end: date, later_start: date) -> bool:
+    """Is there a working day strictly after `earlier_end` and strictly before `later_start`?"""
+    day, last = date.fromordinal(earlier_end.toordinal() + 1), later_start
+    while day < last:
+        if day.weekday() < 5 and day not in _bank_holidays(day.year):
+            return True
+        day = date.fromordinal(day.toordinal() + 1)
+    return False
+
+
+@cache
+def _bank_holidays(year: int):
+    return holidays.country_holidays("GB", subdiv="ENG", years=year)
 
 
 def _appraisals(children: pl.DataFrame, appraisals: pl.DataFrame, period_end: date) -> dict:

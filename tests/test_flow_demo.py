@@ -154,20 +154,24 @@ def _independent_rolling(frame: pl.DataFrame, basis: str, unit: str, decimals: i
                          first: D | None):
     window = frame.filter((pl.col("period_end") <= quarter)).sort("period_end").tail(4)
     assert window.height == 4
-    reported = window.filter(pl.col("value").is_not_null()
+    computed = window.filter(pl.col("numerator").is_not_null()
                              & (pl.col("period_end") >= (first or D.min)))
-    if basis != "rolling_year" and reported.height < 4:
-        return None  # a rolling figure needs all four quarters reported
+    if basis != "rolling_year" and computed.height < 4:
+        return None  # a rolling figure needs all four quarters computed (0 / 0 is computed)
     if basis == "rolling_year":
         value = window["value"][-1]
     elif basis == "snapshot":
-        value = window["value"].mean()
+        value = window["value"].drop_nulls().mean()  # an empty cohort has no value to average
     elif unit == "percent":
+        if not window["denominator"].sum():
+            return None
         value = 100 * window["numerator"].sum() / window["denominator"].sum()
     elif unit == "days_per_fte":
         value = window["numerator"].sum() / window["denominator"].mean()
     else:
         value = window["numerator"].sum()
+    if value is None:
+        return None
     # half away from zero, as the report (and DuckDB's round) does; Python's round() is half-even
     return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
 

@@ -1,7 +1,10 @@
 -- GM02 Days lost to long-term sickness/absence per FTE - Children's. Latest quarter; smaller is better.
--- numerator:   as GM01, counting only spells that last more than 20 working days in total (the
---              whole spell, even where it starts in an earlier quarter; an open spell is measured
---              to the period end). Only the spell's days inside the quarter count.
+-- numerator:   as GM01, counting only spells that last more than 20 working days in total. A
+--              spell is the absence rows of one employee and one reason group (the reason's
+--              category) with no working day between them, joined in int_hr__absence_spells
+--              (docs/contracts.md, absences). The whole spell counts towards the 20, even where
+--              it starts in an earlier quarter; an open spell is measured to the period end.
+--              Only the spell's days inside the quarter count.
 -- denominator: average FTE of the Children & Young People directorate over the quarter.
 -- value:       numerator / denominator, 2 decimals.
 -- sources:     hr_sap absences, hr_sap staff_in_post.

@@ -3,6 +3,11 @@
 -- sum of their denominator_value (none for counts). Quarters with no records get 0, not a missing
 -- row: "no reports" is a zero. A council that did not send the table gets no row at all, which
 -- the scorecard shows as "no information".
+-- Sums are exact: each record's value is taken at 9 decimal places (DECIMAL(38, 9)) and added as
+-- a decimal, so the total does not depend on the order DuckDB's threads add the records in (a
+-- DOUBLE sum in parallel can differ in its last bit: 523.4 against 523.4000000000001). The exact
+-- total is then returned as DOUBLE, the type BI tools read; the same total always converts to
+-- the same DOUBLE.
 -- Relations are passed by name (query_table) so the macro can be created before they exist.
 CREATE OR REPLACE MACRO kpi_totals(detail_relation, code, sent_table, counts_only := false,
                                    periods := 'intermediate.int_periods',
@@ -11,9 +16,10 @@ SELECT
     c.council_code,
     code                                                          AS kpi_code,
     p.period_end,
-    CAST(coalesce(sum(d.numerator_value), 0) AS DOUBLE)           AS numerator,
+    CAST(coalesce(sum(CAST(d.numerator_value AS DECIMAL(38, 9))), 0) AS DOUBLE) AS numerator,
     CASE WHEN NOT counts_only
-         THEN CAST(coalesce(sum(d.denominator_value), 0) AS DOUBLE) END AS denominator
+         THEN CAST(coalesce(sum(CAST(d.denominator_value AS DECIMAL(38, 9))), 0) AS DOUBLE)
+    END                                                           AS denominator
 FROM query_table(periods) AS p
 CROSS JOIN (SELECT council_code FROM query_table(council_sources) AS s
             WHERE s.source_table = sent_table) AS c

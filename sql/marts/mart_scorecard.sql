@@ -8,11 +8,19 @@
 -- reported:   a KPI without a model, or before its first_period_end, has no information.
 -- target:     the council's target for the period's financial year.
 -- comparator: the latest statistical-neighbour figure whose year had ended by the period end.
--- rolling 12 months (four quarters to the period end, all four needed):
+-- rolling 12 months (the four quarters to the period end; each must have been computed: a
+--             quarter the run has no row for, or before the KPI's first_period_end, makes the
+--             rolling figure null. A computed quarter with no events (0 / 0) still counts, as
+--             0 and 0: it is a quarter of the year in which nothing happened, not a gap):
 --             latest_quarter basis: percent = 100 x sum(numerators) / sum(denominators),
---             days_per_fte = sum(days lost) / mean(average FTE), count = sum;
---             snapshot basis: mean of the four snapshot values; rolling_year basis: the value
---             itself (it already covers 12 months); annual, year_to_date, forecast: none.
+--             days_per_fte = sum(days lost) / mean(average FTE) (a quarter with no staff adds 0
+--             FTE to the mean, as it would to an average over the year), count = sum;
+--             null only when the four denominators sum to 0 (nothing happened all year);
+--             snapshot basis: mean of the snapshot values of the four quarters that have one
+--             (DESIGN.md section 6: "the mean of the four snapshots"; a snapshot with an empty
+--             cohort, 0 / 0, has no value to average, and counting it as 0 would invent a
+--             figure), null when none has one; rolling_year basis: the value itself (it
+--             already covers 12 months); annual, year_to_date, forecast: none.
 WITH spine AS (
     SELECT c.council_code, k.*, p.period_end, p.period_label, p.financial_year,
            p.previous_period_end, p.period_end_a_year_earlier
@@ -63,11 +71,18 @@ with_target AS (
 rolled AS (
     SELECT
         w.*,
-        count(actual)   OVER four_quarters AS quarters_with_value,
-        sum(CASE WHEN reported THEN numerator END)   OVER four_quarters AS numerator_12m,
-        sum(CASE WHEN reported THEN denominator END) OVER four_quarters AS denominator_12m,
-        avg(CASE WHEN reported THEN denominator END) OVER four_quarters AS mean_denominator_12m,
-        avg(CASE WHEN reported THEN exact_value END) OVER four_quarters AS mean_value_12m
+        count(*) FILTER (WHERE reported) OVER four_quarters AS quarters_computed,
+        -- exact decimal sums (9 decimal places, as kpi_totals): the same in any thread order
+        CAST(sum(CASE WHEN reported THEN CAST(numerator AS DECIMAL(38, 9)) END)
+             OVER four_quarters AS DOUBLE) AS numerator_12m,
+        CAST(sum(CASE WHEN reported THEN CAST(denominator AS DECIMAL(38, 9)) END)
+             OVER four_quarters AS DOUBLE) AS denominator_12m,
+        CAST(sum(CASE WHEN reported THEN CAST(denominator AS DECIMAL(38, 9)) END)
+             OVER four_quarters AS DOUBLE) / 4 AS mean_denominator_12m,
+        CAST(sum(CASE WHEN reported THEN CAST(exact_value AS DECIMAL(38, 9)) END)
+             OVER four_quarters AS DOUBLE)
+            / nullif(count(CASE WHEN reported THEN exact_value END) OVER four_quarters, 0)
+            AS mean_value_12m
     FROM with_target AS w
     WINDOW four_quarters AS (PARTITION BY council_code, kpi_code ORDER BY period_end
                              ROWS BETWEEN 3 PRECEDING AND CURRENT ROW)
@@ -76,9 +91,9 @@ rolling AS (
     SELECT
         rolled.*,
         CASE
-            WHEN NOT reported OR actual IS NULL THEN NULL
+            WHEN NOT reported THEN NULL
             WHEN reporting_basis = 'rolling_year' THEN actual
-            WHEN quarters_with_value < 4 THEN NULL
+            WHEN quarters_computed < 4 THEN NULL
             WHEN reporting_basis = 'snapshot' THEN round(mean_value_12m, decimals)
             WHEN reporting_basis = 'latest_quarter' THEN round(CASE unit
                 WHEN 'percent'      THEN 100 * numerator_12m / nullif(denominator_12m, 0)
