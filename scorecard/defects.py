@@ -1,7 +1,7 @@
 """What the last load of each table left out, and why: the defect report a data owner works from.
 
 Every row the contract checks quarantined (`quarantine.rows`) is listed with its file, row, column,
-offending value and reason, for the files of each table's latest load in `meta.loads` (one file per
+offending value (an identifier's only masked, `X99999`) and reason, for the files of each table's latest load in `meta.loads` (one file per
 council when a landing zone holds several councils). The CSV written for
 people to open in a spreadsheet is made safe against formula injection: a cell starting with
 `=`, `+`, `-`, `@` (or a tab or carriage return) is prefixed with a single quote.
@@ -13,6 +13,9 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+
+from scorecard.sources import IDENTIFIER_COLUMNS
+from scorecard.sources.identifiers import masked, names_identifier
 
 REPORT_COLUMNS = ("source", "source_table", "source_file", "row_number", "column_name", "value",
                   "reason")
@@ -36,6 +39,14 @@ def defect_report(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         JOIN ({_LATEST_LOADS}) AS l USING (source, source_table, source_file)
         ORDER BY q.source_file, q.row_number, q.column_name, q.reason
     """).pl()
+    # row and column locate a record for the data team; an identifier's value is only shown
+    # masked (scorecard.sources.identifiers): the report leaves the warehouse
+    identifier = pl.Series([names_identifier(IDENTIFIER_COLUMNS, f"raw.{s}__{t}", c) for s, t, c in
+                            frame.select("source", "source_table", "column_name").iter_rows()],
+                           dtype=pl.Boolean)
+    frame = frame.with_columns(
+        pl.when(identifier).then(pl.col("value").map_elements(masked, return_dtype=pl.String))
+        .otherwise(pl.col("value")).alias("value"))
     return frame.cast({"row_number": pl.Int64}).select(REPORT_COLUMNS)
 
 

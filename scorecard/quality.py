@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Literal
 
+from scorecard.sources import IDENTIFIER_COLUMNS
+from scorecard.sources.identifiers import masked, names_identifier
+
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 if TYPE_CHECKING:
@@ -347,7 +350,9 @@ def _check_result(suite: str, table: str, validation: Any) -> CheckResult:
     elif unexpected is not None:
         observed = f"{unexpected} unexpected of {result.get('element_count')}"
         noun = "value" if unexpected == 1 else "values"
-        message = f"{shown} failed: {unexpected} unexpected {noun}, e.g. {_examples(result, unexpected)}"
+        examples = _examples(result, unexpected,
+                             mask=names_identifier(IDENTIFIER_COLUMNS, table, column))
+        message = f"{shown} failed: {unexpected} unexpected {noun}, e.g. {examples}"
     else:
         observed = _short(result.get("details", {}).get("mismatched") or result.get("observed_value"))
         message = f"{shown} failed: observed {observed}"
@@ -382,8 +387,12 @@ def _exception_message(info: dict[str, Any] | None) -> str | None:
     return messages[0].splitlines()[0] if messages else None
 
 
-def _examples(result: dict[str, Any], unexpected: int) -> str:
+def _examples(result: dict[str, Any], unexpected: int, mask: bool = False) -> str:
+    """The first values GX found; an identifier column's only in masked form (never the value,
+    which would reach the CLI, Prefect's logs and the run summary)."""
     values = [_plain(v) for v in result.get("partial_unexpected_list", [])[:SHOWN_VALUES]]
+    if mask:
+        values = [tuple(masked(x) for x in v) if isinstance(v, tuple) else masked(v) for v in values]
     more = ", ..." if unexpected > len(values) else ""
     return "[" + ", ".join(repr(v) for v in values) + more + "]"
 

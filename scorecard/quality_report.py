@@ -25,7 +25,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from scorecard.sources import CONTRACTS
+from scorecard.sources import IDENTIFIER_COLUMNS
+from scorecard.sources.identifiers import names_identifier
 
 WITHHELD = "[withheld: identifier]"
 QUARANTINE_EXAMPLES = 20
@@ -35,9 +36,6 @@ _EXAMPLES = re.compile(r"(, e\.g\. )\[.*\]$", re.DOTALL)
 # "duplicate key: 2 rows share it (first at row 3692)": one reason, however many keys
 _ROW_REFERENCE = r" \(first at row [0-9]+\)$"
 
-IDENTIFIER_COLUMNS: dict[str, frozenset[str]] = {
-    c.raw_table: frozenset(col.name for col in c.columns if col.identifier) for c in CONTRACTS
-}
 
 DATA_QUALITY_SCHEMA = {
     "run_id": pl.String,
@@ -56,8 +54,7 @@ DATA_QUALITY_SCHEMA = {
 
 def _names_identifier(table: str, columns: str | None) -> bool:
     """True when a check or quarantine record concerns a direct-identifier column of a raw table."""
-    identifiers = IDENTIFIER_COLUMNS.get(table, frozenset())
-    return bool(columns) and any(c.strip() in identifiers for c in columns.split(","))
+    return names_identifier(IDENTIFIER_COLUMNS, table, columns)
 
 
 def _withhold_examples(message: str | None) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scorecard.sources import audit, education, hr_sap, risks, social_care
 from scorecard.sources.contract import Column, Contract
+from scorecard.sources.identifiers import identifier_columns
 
 CONTRACTS: tuple[Contract, ...] = (
     hr_sap.CONTRACTS + audit.CONTRACTS + social_care.CONTRACTS + education.CONTRACTS
@@ -12,8 +13,11 @@ CONTRACTS: tuple[Contract, ...] = (
 SOURCES: tuple[str, ...] = tuple(dict.fromkeys(c.source for c in CONTRACTS))
 
 
+IDENTIFIER_COLUMNS: dict[str, frozenset[str]] = identifier_columns(CONTRACTS)
+
+
 def contracts_for(source: str) -> tuple[Contract, ...]:
     return tuple(c for c in CONTRACTS if c.source == source)
 
 
-__all__ = ["CONTRACTS", "SOURCES", "Column", "Contract", "contracts_for"]
+__all__ = ["CONTRACTS", "IDENTIFIER_COLUMNS", "SOURCES", "Column", "Contract", "contracts_for"]
