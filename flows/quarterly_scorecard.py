@@ -105,7 +105,8 @@ def quarterly_scorecard(
     pipeline.preflight(period_end, publish_from, Path(landing), Path(warehouse), demo_key)
     quality.import_in_background()  # overlaps GX's slow import with extract, load and build
     with run_lock(Path(warehouse), wait_seconds):
-        run = pipeline.start_run(Path(warehouse), period_end, publish_from)
+        run = pipeline.start_run(Path(warehouse), period_end, publish_from,
+                                 Path(published) if published else None)
         run_id = run["run_id"]
         try:
             manifest = extract(landing, period_end)

@@ -55,11 +55,32 @@ def preflight(period_end: dt.date, publish_from: dt.date | None, landing_dir: Pa
                              "choose another --warehouse or fix the folder's permissions")
 
 
-def start_run(warehouse: Path, period_end: dt.date, publish_from: dt.date | None = None) -> dict:
+def _history_kept(con, published: Path, periods: list[dt.date]) -> None:
+    """A published database that has gone missing is not silently started again with this run's
+    quarters alone: the quarters this warehouse published to it before, and will not publish now,
+    would be lost (and every "previous quarter" figure with them)."""
+    if published.exists():
+        return
+    earlier = con.execute(
+        "SELECT run_id, publish_from, period_end FROM meta.runs WHERE status = 'published' "
+        "ORDER BY started_at").fetchall()
+    lost = sorted({q for _, first, last in earlier for q in quarter_ends(first, last)}
+                  - set(periods))
+    if lost:
+        raise ScorecardError(
+            f"{published}: the published database is missing, but this warehouse published "
+            f"{len(lost)} quarter(s) to it ({lost[0]} to {lost[-1]}, last by run {earlier[-1][0]}); "
+            f"restore it from a backup, or publish them again with --backfill-from {lost[0]}")
+
+
+def start_run(warehouse: Path, period_end: dt.date, publish_from: dt.date | None = None,
+              published: Path | None = None) -> dict:
     periods = _periods(period_end, publish_from)
     publish_from = publish_from or period_end
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     with open_warehouse(warehouse) as con:
+        _history_kept(con, Path(published) if published else publish.published_path_for(warehouse),
+                      periods)
         con.execute(
             "INSERT INTO meta.runs (run_id, period_end, publish_from, started_at, status) "
             "VALUES (?, ?, ?, now(), 'running')",
