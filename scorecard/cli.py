@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from scorecard import config
-from scorecard.errors import ScorecardError
+from scorecard.errors import ScorecardError, one_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Quarterly performance scorecard warehouse.")
@@ -229,6 +229,11 @@ def run(
             )
     except ScorecardError as exc:
         _fail(str(exc))
+        return
+    except Exception as exc:  # the disk, the file system, the engine: one line, no traceback
+        if verbose:
+            raise
+        _fail(one_line(exc))
         return
     if result["same_inputs_as"]:
         typer.echo(f"unchanged: {result['message']}; --force rebuilds")

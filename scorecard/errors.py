@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -45,3 +46,22 @@ class GateFailed(ScorecardError):
 
     def __reduce__(self):  # the default would call GateFailed(message) and iterate its letters
         return type(self), (list(self.failures), None if self.report is None else str(self.report))
+
+
+def one_line(exc: BaseException) -> str:
+    """What went wrong and what to do, in one line, for a failure that is not one of ours (the
+    disk, the file system, the database engine): never a traceback."""
+    if isinstance(exc, OSError) and exc.strerror:  # str() would repeat the file name
+        text = f"[Errno {exc.errno}] {exc.strerror}"
+    else:
+        text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left" in text:
+        return (f"{where}no space left on the disk ({text}); free some space and run again "
+                "(the published database is unchanged)")
+    if isinstance(exc, PermissionError):
+        return (f"{where}permission denied; the user running the scorecard needs to write the "
+                "warehouse folder and read the landing zone")
+    if isinstance(exc, OSError):
+        return f"{where}{text} (the published database is unchanged)"
+    return f"{type(exc).__name__}: {text} (the published database is unchanged)"

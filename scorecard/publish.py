@@ -126,9 +126,13 @@ def publish(
     for stale in published_path.parent.glob(f".{published_path.name}.*.tmp"):
         stale.unlink()
     tmp = published_path.with_name(f".{published_path.name}.{run_id}.tmp")
-    if published_path.exists():
-        _private_copy(published_path, tmp)
-    con = _new_file(tmp)
+    try:
+        if published_path.exists():
+            _private_copy(published_path, tmp)
+        con = _new_file(tmp)
+    except BaseException:  # a full disk mid-copy: leave nothing behind
+        tmp.unlink(missing_ok=True)
+        raise
     try:
         con.execute("CREATE SCHEMA IF NOT EXISTS published")
         con.execute(RESTATEMENTS_DDL)

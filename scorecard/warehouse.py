@@ -12,6 +12,8 @@ from typing import Iterator
 
 import duckdb
 
+from scorecard.errors import ScorecardError
+
 # DuckDB's worker threads for every warehouse connection; unset: DuckDB's default (one per core).
 # The figures do not depend on it (sums are exact decimals, see sql/macros/kpi_totals.sql); the
 # determinism test builds with 1, 2 and 4 to prove it, and a shared machine can cap it.
@@ -85,9 +87,24 @@ def _set_threads(con: duckdb.DuckDBPyConnection) -> None:
     if not value:
         return
     if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"{THREADS_VARIABLE} must be a whole number of threads (1 or more), "
-                         f"not {value!r}")
+        raise ScorecardError(f"{THREADS_VARIABLE} must be a whole number of threads (1 or more), "
+                             f"not {value!r}")
     con.execute(f"SET threads = {int(value)}")
+
+
+def _cannot_open(path: Path, exc: duckdb.Error) -> ScorecardError:
+    """One line a person can act on, for a warehouse file DuckDB will not open."""
+    text = str(exc).splitlines()[0]
+    if any(s in text for s in ("not a valid DuckDB database", "Could not read enough bytes",
+                               "Corrupt", "checksum")):
+        return ScorecardError(
+            f"{path}: the warehouse file is damaged or not a DuckDB database ({text}); move it "
+            "aside and run again to rebuild it from the extracts (the published database is "
+            "kept), or restore it from a backup")
+    if "lock" in text.lower():
+        return ScorecardError(f"{path}: the warehouse is open in another program ({text}); "
+                              "close it (an analyst's session, a BI tool) and run again")
+    return ScorecardError(f"{path}: the warehouse cannot be opened: {text}")
 
 
 @contextmanager
@@ -99,6 +116,8 @@ def open_warehouse(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckD
     old_umask = os.umask(0o077)
     try:
         con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise _cannot_open(path, exc) from None
     finally:
         os.umask(old_umask)
     try:
