@@ -61,3 +61,9 @@ if __name__ == "__main__":
     KILL_POINTS[point]()
     run_without_prefect(Path(landing), Path(warehouse), dt.date.fromisoformat(period_end))
     sys.exit(0)
+
+
+def run_quarter(landing: str, warehouse: str, period_end: str) -> None:
+    """A whole normal run, for a process that is killed from outside at a random moment
+    (tests/test_random_kills.py starts it from a forkserver that has imported everything)."""
+    run_without_prefect(Path(landing), Path(warehouse), dt.date.fromisoformat(period_end))
