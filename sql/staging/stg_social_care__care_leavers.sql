@@ -1,5 +1,8 @@
 -- Keeping-in-touch contacts with care leavers. Suitability is the last character of DfE's
--- accommodation code (1 suitable, 2 not suitable).
+-- accommodation code (1 suitable, 2 not suitable). ACTIV/ACCOM `0` is DfE's "not applicable"
+-- (required when the young person died or returned home, RHOM/DIED): never suitable, never EET.
+-- residence_unknown_or_abroad: ACCOM G (gone abroad), H (deported) or R (residence not known),
+-- whose suitability DfE treats as not known (LAIT 112 leaves them out of CL01).
 SELECT
     council_code,
     pseudonymise('child', council_code || ':' || trim(child_id))  AS child_key,
@@ -8,7 +11,10 @@ SELECT
     trim(in_touch)                                                AS in_touch,
     blank_to_null(activity)                                       AS activity,
     blank_to_null(accommodation)                                  AS accommodation,
-    right(blank_to_null(accommodation), 1) = '1'                  AS suitably_accommodated,
+    coalesce(blank_to_null(accommodation) <> '0'
+             AND right(blank_to_null(accommodation), 1) = '1', false) AS suitably_accommodated,
+    coalesce(left(blank_to_null(accommodation), 1) IN ('G', 'H', 'R'), false)
+                                                                  AS residence_unknown_or_abroad,
     coalesce(blank_to_null(activity) IN ('F1', 'P1', 'F2', 'P2', 'F4', 'P4', 'F5', 'P5'), false)
                                                                   AS in_education_employment_training,
     _load_id,
