@@ -4,8 +4,10 @@ the snapshot KPIs it steers (CC01, CC02, CC04, CC06), following docs/social_care
 A period of care is kept as its start, its end and the events inside it; episodes are derived
 when the files are written. An event changes the legal status ('legal') or the placement
 ('move'); `new_placement` says whether a new placement (new carers) starts there. A 'legal' event
-is rne L (same placement) or B (legal status, placement and carers); a 'move' event is rne U (same
-carer) or P (placement and carers). DfE's T and U keep the carers, so neither starts a placement.
+is rne L (same placement) or B (legal status, placement and carers); a 'move' event keeps the legal
+status and is rne T (placement, same carers) or P (placement and carers). DfE's T and U keep the
+carers, so neither starts a placement (U, legal status and placement with the same carers, is
+not generated: a legal event here never changes the placement without the carers).
 Each placement's place code and provider live on the event (or period) that starts it.
 """
 
@@ -49,7 +51,7 @@ class Event:
     def rne(self) -> str:
         if self.kind == "legal":
             return "B" if self.new_placement else "L"
-        return "P" if self.new_placement else "U"
+        return "P" if self.new_placement else "T"
 
 
 @dataclass(eq=False)
