@@ -231,9 +231,9 @@ def test_cc02_adoption_clause_q4(cc02):
 
 
 # --------------------------------------------------------------------------------------------
-# CL01/CL02 from the 903 OC3. The 903 episodes end in February 2023 and the extract is dated
+# CL01/CL02 from the 903 OC3. The 903 episodes began in May 2022 and the extract is dated
 # 7 Jul 2023: the OC3 describes the year 1 Apr 2022 - 31 Mar 2023 (first 31 March on or after
-# the latest DECOM/DEC = 31 Mar 2023; latest 31 March by the extract date = 31 Mar 2023). The
+# the latest DECOM = 31 Mar 2023; latest 31 March by the extract date = 31 Mar 2023). The
 # cohort: aged 19, 20 or 21 on 31 Mar 2023 (that birthday fell in the year).
 # --------------------------------------------------------------------------------------------
 OC3_ROWS = [
@@ -253,7 +253,7 @@ OC3_ROWS = [
     oc3_row("O14", D(2003, 11, 11), "YES", "F5", "Z1"),  # 19, with former foster carers, EET
 ]
 OC3_IDS = tuple(r["child"] for r in OC3_ROWS)
-# one child looked after, whose last episode event (DEC) is 10 Feb 2023
+# one child looked after, whose episode began 1 May 2022 (and ended 10 Feb 2023)
 LAC = dict(header=[child("K1", KID)],
            episodes=[episode("K1", D(2022, 5, 1), dec=D(2023, 2, 10), rec="E13")])
 LOCAL_LIST = [
@@ -390,11 +390,12 @@ def test_both_lists_publish_the_local_figure_and_the_oc3_breakdown(both_lists):
 
 # --------------------------------------------------------------------------------------------
 # The collection year when the 903 episodes end before the extract date's latest 31 March: the
-# 2021-22 return (last event 10 Feb 2022) dropped again on 7 Jul 2023 is still 2021-22.
+# 2021-22 return (latest DECOM 1 May 2021) dropped again on 7 Jul 2023 is still 2021-22; a DEC
+# after the year end (1 Apr 2022, invalid in a 2021-22 return) does not move it.
 # --------------------------------------------------------------------------------------------
 def test_an_old_return_keeps_its_year(tmp_path_factory):
     con = build(tmp_path_factory, "dfe_old_oc3", header=[child("K1", KID)],
-                episodes=[episode("K1", D(2021, 5, 1), dec=D(2022, 2, 10), rec="E13")],
+                episodes=[episode("K1", D(2021, 5, 1), dec=D(2022, 4, 1), rec="E13")],
                 oc3=[oc3_row("O1", D(2002, 4, 1), "YES", "F2", "U1")])
     try:
         years = con.execute("SELECT DISTINCT collection_year_end FROM "
@@ -411,3 +412,28 @@ def test_an_old_return_keeps_its_year(tmp_path_factory):
                            (D(2022, 12, 31), 1, 1, "dfe_oc3_annual")]
     finally:
         con.close()
+
+
+def test_a_published_file_from_before_figure_basis_gains_it():
+    """A published scorecard written before figure_basis existed gets the column appended; the rows
+    published earlier hold null (publish._add_new_columns, called before every publication)."""
+    import pyarrow as pa
+
+    from scorecard.publish import _add_new_columns
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA published")
+    con.execute("CREATE TABLE published.scorecard (council_code VARCHAR, comment VARCHAR, "
+                "publication_id VARCHAR, published_at TIMESTAMPTZ)")
+    con.execute("INSERT INTO published.scorecard VALUES ('916', NULL, 'old', now())")
+    frame = pa.table({"council_code": ["916"], "comment": pa.array([None], pa.string()),
+                      "figure_basis": ["dfe_oc3_annual"]})
+    con.register("_new_scorecard", frame)
+    _add_new_columns(con, "published.scorecard", frame)
+    con.execute("INSERT INTO published.scorecard BY NAME SELECT n.*, 'new' AS publication_id, "
+                "now() AS published_at FROM _new_scorecard AS n")
+    assert [c[0] for c in con.execute("DESCRIBE published.scorecard").fetchall()] == [
+        "council_code", "comment", "publication_id", "published_at", "figure_basis"]
+    assert con.execute("SELECT publication_id, figure_basis FROM published.scorecard "
+                       "ORDER BY publication_id DESC").fetchall() == [
+        ("old", None), ("new", "dfe_oc3_annual")]

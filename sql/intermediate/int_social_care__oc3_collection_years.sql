@@ -2,13 +2,16 @@
 -- The OC3 file carries no year. A 903 return covers the year 1 April - 31 March, and a council's
 -- 903 extract holds the episodes up to when it was made, so:
 --   collection_year_end = the earlier of
---     (a) the first 31 March on or after the latest DECOM or DEC in the same council's 903
---         episodes (the return's year has not ended before its last recorded event), and
+--     (a) the first 31 March on or after the latest DECOM in the same council's 903 episodes (the
+--         return's year has not ended before its last episode began), and
 --     (b) the latest 31 March on or before the OC3 file's extract date (a year is collected only
 --         once it has ended);
 --   either alone when the other is unknown. A return for 2022-23 dropped in July 2023 is 2022-23
 --   by both; the same return dropped again in May 2024 is still 2022-23 by (a); a case-management
 --   extract made in July 2023 with episodes up to July 2023 is 2022-23 by (b).
+--   DECOM, not DEC: a DEC after the year end is invalid in a return yet occurs (the D2I sample
+--   2017-18 return has one on 1 April 2018), and would push the year on by one; any council has
+--   episodes beginning in every year, so the latest DECOM names the year as well.
 --   collection_year_start = the 1 April before it.
 -- shown at: each quarter end the run computes from collection_year_end up to 12 months after it
 -- (exclusive): 31 Mar, 30 Jun, 30 Sep and 31 Dec, the latest annual figure, as the comparators are
@@ -20,7 +23,7 @@ WITH oc3 AS (
     GROUP BY o.council_code
 ),
 events AS (
-    SELECT council_code, max(greatest(decom, dec)) AS latest_event
+    SELECT council_code, max(decom) AS latest_event
     FROM staging.stg_social_care__episodes
     GROUP BY council_code
 ),
