@@ -141,6 +141,7 @@ def publish(
             con.register(f"_new_{table.split('.')[1]}", frame)
             con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT *, ''::VARCHAR AS publication_id, "
                         f"now() AS published_at FROM _new_{table.split('.')[1]} WITH NO DATA")
+            _add_new_columns(con, table, frame)
         con.execute("BEGIN TRANSACTION")
         # quarters already published for a council stay as published
         con.execute("CREATE TEMP TABLE _already AS SELECT DISTINCT council_code, period_end "
@@ -184,6 +185,21 @@ def publish(
     return Publication(publication_id, newly, tuple(sorted({r[0] for r in rows})),
                        sum(r[2] for r in rows), restated,
                        tuple(p for p in sorted(set(period_ends)) if p not in newly))
+
+
+def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, frame: pa.Table) -> None:
+    """A column the marts gained after a published file was first written (e.g. the scorecard's
+    figure_basis) is appended to the published table; rows published before it hold null."""
+    schema, name = table.split(".")
+    existing = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? "
+        "AND table_name = ?", [schema, name]).fetchall()}
+    for field in frame.schema:
+        if field.name not in existing:
+            (column_type,) = con.execute(
+                f'SELECT column_type FROM (DESCRIBE SELECT "{field.name}" FROM _new_{name})'
+            ).fetchone()
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{field.name}" {column_type}')
 
 
 def _record_restatements(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime) -> int:

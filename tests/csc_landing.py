@@ -42,14 +42,23 @@ def _write(path: Path, contract, rows, date_format) -> Path:
 
 
 def write_903(landing: Path, header=(), episodes=(), reviews=(), council_code: str = COUNCIL,
-              extract_date: str = EXTRACT_DATE) -> Path:
-    """header.csv, episodes.csv and reviews.csv (the optional 903 tables left absent)."""
+              extract_date: str = EXTRACT_DATE, oc3=None, care_leavers=None) -> Path:
+    """header.csv, episodes.csv and reviews.csv (the other optional 903 tables left absent);
+    oc3.csv when `oc3` is given (rows: child, dob, in_touch, activ, accom), and the local list
+    care_leavers.csv when `care_leavers` is given (rows: child_id, dob, contact_date, in_touch,
+    activity, accommodation; council_code defaults to the folder's council; ISO dates)."""
     folder = Path(landing) / social_care.SOURCE / extract_date
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "extract.json").write_text(json.dumps({"council_code": council_code}), encoding="utf-8")
     _write(folder / social_care.HEADER.file_name, social_care.HEADER, header, dfe_date)
     _write(folder / social_care.EPISODES.file_name, social_care.EPISODES, episodes, dfe_date)
     _write(folder / social_care.REVIEWS.file_name, social_care.REVIEWS, reviews, dfe_date)
+    if oc3 is not None:
+        _write(folder / social_care.OC3.file_name, social_care.OC3, oc3, dfe_date)
+    if care_leavers is not None:
+        rows = [{"council_code": council_code, **row} for row in care_leavers]
+        _write(folder / social_care.CARE_LEAVERS.file_name, social_care.CARE_LEAVERS, rows,
+               lambda d: d.isoformat())
     return folder
 
 
@@ -80,3 +89,13 @@ def episode(child_id: str, decom: dt.date, rne: str = "S", ls: str = "C2", place
 
 def review(child_id: str, review_date: dt.date, dob: dt.date, code: str = "PN1") -> dict:
     return {"child": child_id, "dob": dob, "review": review_date, "review_code": code}
+
+
+def oc3_row(child_id: str, dob: dt.date, in_touch: str, activ: str = "", accom: str = "") -> dict:
+    return {"child": child_id, "dob": dob, "in_touch": in_touch, "activ": activ, "accom": accom}
+
+
+def care_leaver(child_id: str, dob: dt.date, contact_date: dt.date, in_touch: str,
+                activity: str = "", accommodation: str = "") -> dict:
+    return {"child_id": child_id, "dob": dob, "contact_date": contact_date, "in_touch": in_touch,
+            "activity": activity, "accommodation": accommodation}

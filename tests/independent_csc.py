@@ -41,7 +41,8 @@ FACT_SCHEMA = {
 KPI_CODES = ("QA01", "QA02", "CA01", "CA02", "CA03", "HP01", "HP02", "HP03", "HP04", "CC01",
              "CC02", "CC03", "CC04", "CC05", "CC06", "CL01", "CL02")
 SHORT_BREAKS = {"V3", "V4"}
-NEW_PLACEMENT = {"S", "P", "T", "B"}
+NEW_PLACEMENT = {"S", "P", "B"}  # DfE: T and U keep the carers, L changes the legal status only
+ADOPTION = {"A3", "A4", "A5", "A6"}
 FOSTER = {"U1", "U2", "U3", "U4", "U5", "U6"}
 GOOD = {"Outstanding", "Good"}
 EET = {"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"}
@@ -201,7 +202,7 @@ def _load(social_care: Path, education: Path | None, include_short_breaks: bool)
 
 def _periods_and_placements(child: Child903) -> None:
     """Periods of care: an episode continues the previous period if it starts on the previous
-    episode's dec or the previous episode ended X1. Placements: a new one at rne S/P/T/B."""
+    episode's dec or the previous episode ended X1. Placements: a new one at rne S/P/B."""
     child.episodes.sort(key=lambda e: e.decom)
     previous = None
     for episode in child.episodes:
@@ -373,7 +374,18 @@ def cc02(data: Landing, p: date) -> tuple[int, int]:
         d += 1
         placement = max((pl_ for pl_ in child.placements if pl_.start <= p),
                         key=lambda pl_: pl_.start)
-        n += placement.start <= months_before(p, 24)
+        stable = placement.start <= months_before(p, 24)
+        episode = current[1]
+        if not stable and episode.place in ADOPTION:
+            # LAIT 393: placed for adoption, and the adoptive placement (the run of A3-A6
+            # episodes up to now) together with the placement before it lasts 2 years
+            before = [e for e in period.episodes if e.decom < episode.decom and e.place not in ADOPTION]
+            if before:
+                last = max(before, key=lambda e: e.decom)
+                previous = max((pl_ for pl_ in child.placements if pl_.start <= last.decom),
+                               key=lambda pl_: pl_.start)
+                stable = previous.start <= months_before(p, 24)
+        n += stable
     return n, d
 
 
@@ -459,7 +471,10 @@ def _care_leaver_cohort(data: Landing, p: date, youngest: int, oldest: int) -> l
 
 
 def cl01(data: Landing, p: date, youngest: int = 19, oldest: int = 21) -> tuple[int, int]:
-    cohort = _care_leaver_cohort(data, p, youngest, oldest)
+    # LAIT 112 also leaves out those gone abroad (G), deported (H) or whose residence is not
+    # known (R): their suitability is not known
+    cohort = [row for row in _care_leaver_cohort(data, p, youngest, oldest)
+              if row["accommodation"][:1] not in ("G", "H", "R")]
     return sum(row["accommodation"].endswith("1") for row in cohort), len(cohort)
 
 

@@ -355,9 +355,12 @@ def test_episode_changes_on_the_same_day_are_x1(episodes) -> None:
 
 
 def test_legal_status_and_same_carer_changes_are_not_new_placements(episodes) -> None:
+    # DfE's RNE: L legal status only and T placement with the same carers continue a placement;
+    # P (carers) and B (legal status and carers) start one. U is left to the hand-made cases of
+    # tests/test_dfe_children_in_care.py.
     rne = {e["RNE"] for e in episodes}
-    assert {"S", "L", "P", "T", "U"} <= rne
-    assert sum(e["RNE"] == "L" for e in episodes) > 100 and any(e["RNE"] == "U" for e in episodes)
+    assert {"S", "L", "P", "T", "B"} <= rne
+    assert sum(e["RNE"] == "L" for e in episodes) > 100 and any(e["RNE"] == "T" for e in episodes)
 
 
 def _current_period_start(rows: list[dict], day: date) -> date | None:

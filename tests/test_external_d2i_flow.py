@@ -30,7 +30,8 @@ DFE_ACTIV = {"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6", "
 DFE_ACCOM = {"B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "G1", "G2", "H1", "H2", "K1", "K2",
              "R1", "R2", "S2", "T1", "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X2", "Y1", "Y2",
              "Z1", "Z2", "0"}
-NOT_SENT = {"QA01", "QA02", "CA02", "CA03", "HP04", "CC05", "CL01", "CL02",
+FROM_OC3 = {"CL01", "CL02"}   # no local care-leaver list: DfE's annual basis from the 903 OC3
+NOT_SENT = {"QA01", "QA02", "CA02", "CA03", "HP04", "CC05",
             "GM01", "GM02", "GM03", "GM04", "GM05", "GM06", "GM07"}
 
 
@@ -51,14 +52,18 @@ def run(prefect_harness, tmp_path_factory):
                             warehouse=str(warehouse), demo_key=True)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        rows = {k: (a, n, d, s) for k, a, n, d, s in con.execute(
-            "SELECT kpi_code, actual, numerator, denominator, status FROM marts.mart_scorecard "
-            "WHERE council_code = '975' AND period_end = ?", [PERIOD_END]).fetchall()}
+        rows = {k: (a, n, d, s) for k, a, n, d, s, _ in con.execute(
+            "SELECT kpi_code, actual, numerator, denominator, status, figure_basis "
+            "FROM marts.mart_scorecard WHERE council_code = '975' AND period_end = ?",
+            [PERIOD_END]).fetchall()}
+        bases = dict(con.execute(
+            "SELECT kpi_code, figure_basis FROM marts.mart_scorecard "
+            "WHERE council_code = '975' AND period_end = ?", [PERIOD_END]).fetchall())
         loads = con.execute("SELECT source_table, rows_in, rows_loaded, rows_quarantined "
                             "FROM meta.loads WHERE sha256 IS NOT NULL").fetchall()
     finally:
         con.close()
-    return {"root": root, "error": refused.value, "rows": rows, "loads": loads}
+    return {"root": root, "error": refused.value, "rows": rows, "loads": loads, "bases": bases}
 
 
 def test_the_gate_refuses_them_and_says_why(run):
@@ -87,6 +92,17 @@ def test_what_the_903_supports_is_computed(run):
         assert denominator > 0 and actual is not None, code
         assert 0 <= numerator <= denominator, code
         assert status == "missing_target", code      # a council with no targets loaded
+
+
+def test_care_leavers_come_from_the_oc3(run):
+    # No local list: CL01/CL02 are on DfE's annual OC3 basis. The latest DECOM is 31 March 2018,
+    # so the OC3 describes 2017-18, shown from 31 March 2018. Its young people were all born in
+    # January-April 2001: 16 or 17 on 31 March 2018, none with a 19th-21st birthday in the year,
+    # so the cohort is empty: 0 / 0, no value (not "no information": the OC3 was sent).
+    for code in FROM_OC3:
+        assert run["rows"][code] == (None, 0, 0, "no_value"), code
+        assert run["bases"][code] == "dfe_oc3_annual", code
+    assert {run["bases"][code] for code in FROM_903} == {None}
 
 
 def test_sources_not_sent_say_no_information(run):

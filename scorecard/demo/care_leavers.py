@@ -46,7 +46,8 @@ FIRST_CONTACT_DAY = date(2020, 1, 6)
 CONTACT_QUARTER_ENDS = tuple(quarter_ends(date(2020, 3, 31), date(2023, 6, 30)))
 EET = Weights({"F1": 10, "P1": 2, "F2": 30, "P2": 5, "F4": 30, "P4": 12, "F5": 8, "P5": 3})
 NEET = Weights({"G4": 30, "G5": 55, "G6": 15})
-SUITABLE = Weights({"U1": 30, "D1": 15, "E1": 10, "Z1": 12, "B1": 13, "K1": 8, "T1": 7, "R1": 5})
+# No G, H or R (gone abroad, deported, residence not known): LAIT 112 leaves those out of CL01.
+SUITABLE = Weights({"U1": 30, "D1": 15, "E1": 10, "Z1": 12, "B1": 13, "K1": 8, "T1": 7, "Y1": 5})
 UNSUITABLE = Weights({"V2": 25, "W2": 20, "S2": 15, "X2": 15, "B2": 15, "T2": 10})
 NOT_IN_TOUCH = ("NO", "NO", "REFU")
 RHOM_MAX_SHARE = 0.1

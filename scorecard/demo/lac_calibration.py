@@ -5,7 +5,7 @@ changed, so a quarter end, once steered, never moves again:
 - a child leaves care inside the quarter instead of after it (pull), or stays past the quarter
   end instead of leaving inside it (push) - this moves denominators;
 - a placement move is added inside the quarter (insert), or a move inside the quarter becomes a
-  change with the same carer, rne U or L (merge) - this moves CC02's and CC04's numerators;
+  change with the same carer, rne T or L (merge) - this moves CC02's and CC04's numerators;
 - a placement that began inside the quarter gets another place or provider - this moves CC01.
 CC02 is steered first, then CC04 without disturbing CC02, then CC01 (which moves neither).
 Children with later periods of care, care leavers to be and the awkward cases are never pulled

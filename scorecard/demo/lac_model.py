@@ -3,8 +3,11 @@ the snapshot KPIs it steers (CC01, CC02, CC04, CC06), following docs/social_care
 
 A period of care is kept as its start, its end and the events inside it; episodes are derived
 when the files are written. An event changes the legal status ('legal') or the placement
-('move'); `new_placement` says whether a new placement starts there. A 'legal' event is rne L
-(same placement) or T (new placement); a 'move' event is rne U (same carer) or P (new placement).
+('move'); `new_placement` says whether a new placement (new carers) starts there. A 'legal' event
+is rne L (same placement) or B (legal status, placement and carers); a 'move' event keeps the legal
+status and is rne T (placement, same carers) or P (placement and carers). DfE's T and U keep the
+carers, so neither starts a placement (U, legal status and placement with the same carers, is
+not generated: a legal event here never changes the placement without the carers).
 Each placement's place code and provider live on the event (or period) that starts it.
 """
 
@@ -17,6 +20,7 @@ from scorecard.demo.calendar import add_months
 from scorecard.demo.csc_model import age_on, birthday
 
 FOSTER_CODES = ("U1", "U2", "U3", "U4", "U5", "U6")
+ADOPTION_CODES = ("A3", "A4", "A5", "A6")
 OWN_PROVISION = "PR1"
 LONG_TERM_CODE = {"U6": "U4", "U3": "U1", "U5": "U4", "U2": "U1"}
 
@@ -46,8 +50,8 @@ class Event:
     @property
     def rne(self) -> str:
         if self.kind == "legal":
-            return "T" if self.new_placement else "L"
-        return "P" if self.new_placement else "U"
+            return "B" if self.new_placement else "L"
+        return "P" if self.new_placement else "T"
 
 
 @dataclass(eq=False)
@@ -138,8 +142,16 @@ def cc02_status(child: LacChild, period_end: date) -> tuple[bool, bool]:
         return False, False
     if period.start > add_months(period_end, -30):
         return False, False
-    placement_start = period.placement_at(period_end)[0]
-    return True, placement_start <= add_months(period_end, -24)
+    placements = period.placements()
+    current = max(i for i, p in enumerate(placements) if p[0] <= period_end)
+    two_years_before = add_months(period_end, -24)
+    start, _, place = placements[current]
+    if start <= two_years_before:
+        return True, True
+    # LAIT 393: placed for adoption, and the adoptive placement together with the previous one
+    # lasts 2 years
+    return True, (place.code in ADOPTION_CODES and current > 0
+                  and placements[current - 1][0] <= two_years_before)
 
 
 def placement_count(child: LacChild, period_end: date) -> int:

@@ -13,3 +13,4 @@ UNION ALL SELECT DISTINCT council_code, 'social_care__allocations' FROM staging.
 UNION ALL SELECT DISTINCT council_code, 'social_care__qa_audits' FROM staging.stg_social_care__qa_audits
 UNION ALL SELECT DISTINCT council_code, 'social_care__care_leavers' FROM staging.stg_social_care__care_leavers
 UNION ALL SELECT DISTINCT council_code, 'education__attendance' FROM staging.stg_education__attendance
+UNION ALL SELECT DISTINCT council_code, 'social_care__oc3' FROM staging.stg_social_care__oc3

@@ -1,9 +1,15 @@
--- Each care leaver's position at each period end: their latest keeping-in-touch contact on or
--- before it, and their age that day. The CL KPIs take the 19-21 cohort from here; the commentary
--- breakdowns take 17-21 and 17-18.
--- Young people who died or returned home to their parents (RHOM) leave the cohort, as in DfE's
--- care leaver statistics; those not in touch or refusing contact stay in it and count as not
--- suitably accommodated and not in education, employment or training.
+-- Each care leaver's position at each period end from the local care_leavers list: their latest
+-- keeping-in-touch contact on or before it, and their age that day. The CL KPIs take the 19-21
+-- cohort from here; the commentary breakdowns take 17-21 and 17-18.
+-- As LAIT 112/113 (DfE's care leaver measures) say:
+-- * young people who died or returned home to live with their parents (RHOM) leave the cohort of
+--   both measures (excluded_from_cohort);
+-- * those gone abroad, deported or whose residence is not known (latest ACCOM G, H or R) leave
+--   the suitable-accommodation cohort (CL01) only, "as the suitability will not usually be
+--   known" (excluded_from_accommodation_cohort); LAIT 113 (EET) has no such exclusion;
+-- * those not in touch (NO), refusing contact (REFU) or no longer requiring services (NREQ) stay
+--   in both and count as not suitably accommodated and not in education, employment or training.
+-- ACTIV/ACCOM `0` (not applicable) is never suitable and never EET.
 WITH latest AS (
     SELECT
         p.period_end,
@@ -23,6 +29,8 @@ SELECT
     activity,
     accommodation,
     in_touch IN ('DIED', 'RHOM')                   AS excluded_from_cohort,
+    in_touch IN ('DIED', 'RHOM') OR residence_unknown_or_abroad
+                                                   AS excluded_from_accommodation_cohort,
     coalesce(suitably_accommodated, false)         AS suitably_accommodated,
     in_education_employment_training
 FROM latest

@@ -1,21 +1,25 @@
 -- CC02 % of children looked after for 2.5 years or more, and under 16, who have lived in the same
--- placement for at least 2 years (long-term placement stability). Snapshot at the period end P;
--- bigger is better.
+-- placement for at least 2 years (long-term placement stability; DfE LAIT 393). Snapshot at the
+-- period end P; bigger is better.
 -- denominator: children looked after at P (decom <= P, dec empty or > P), aged under 16 at P
 --              (whole years completed on P: a child whose 16th birthday is P is 16, not under
 --              16), whose current period of care started on or before P - 30 months (calendar
 --              months, same day; the month's last day where it has no such day).
--- numerator:   those whose current placement started on or before P - 24 months.
---              Placement (docs/social_care_spec.md): a new placement starts with an episode whose
---              rne is S, P, T or B; L (legal status only) and U (same carers) continue it.
+-- numerator:   those whose current placement started on or before P - 24 months, or who are
+--              placed for adoption (current place A3-A6) and whose adoptive placement together
+--              with the previous placement lasts 2 years: the placement before the run of A3-A6
+--              episodes started on or before P - 24 months (LAIT 393's clause; see the detail
+--              model).
+--              Placement (docs/social_care_spec.md): the same carers. A new placement starts
+--              with an episode whose rne is S (started to be looked after), P (placement and
+--              carers) or B (legal status, placement and carers), and with the first episode of
+--              a period of care; L (legal status only), T (placement, same carers) and U (legal
+--              status and placement, same carers) continue it.
 -- exclusions:  short breaks (V3/V4) do not count as care; a child with no date of birth in the
 --              903 header has no age and is left out.
 -- value:       100 x numerator / denominator, 1 decimal.
--- sources:     903 header (dob), episodes (decom, dec, rne, ls, rec).
--- vs DfE:      DfE also counts a child placed for adoption whose adoptive placement together with
---              the previous placement with the same carers lasts 2 years. We count the two as one
---              placement only when the 903 records the move to adoption as rne U (same carers);
---              recorded as T (legal status and placement), which DfE allows for a placement for
---              adoption with the current foster carers (A3/A5), it starts a new placement here.
---              DfE measures at 31 March only; this at every quarter end.
+-- sources:     903 header (dob), episodes (decom, dec, rne, ls, place, rec).
+-- vs DfE:      DfE measures at 31 March only; this at every quarter end. The placement is read
+--              from rne as the 903 records it: a change of carers recorded as T or U (or a move
+--              to the same carers recorded as P) is counted as the 903 says.
 SELECT * FROM kpi_totals('kpis.kpi_cc02_long_term_stability_detail', 'CC02', 'social_care__episodes')

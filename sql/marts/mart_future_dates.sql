@@ -119,6 +119,9 @@ WITH checked AS (
     UNION ALL SELECT 'staging.stg_social_care__care_leavers', 'contact_date', 'contact_date', 'event',
         count(contact_date), count(*) FILTER (WHERE contact_date > extract_date), max(contact_date), max(extract_date)
         FROM staging.stg_social_care__care_leavers LEFT JOIN meta.loads ON load_id = _load_id
+    UNION ALL SELECT 'staging.stg_social_care__oc3', 'dob', 'dob', 'event',
+        count(dob), count(*) FILTER (WHERE dob > extract_date), max(dob), max(extract_date)
+        FROM staging.stg_social_care__oc3 LEFT JOIN meta.loads ON load_id = _load_id
     UNION ALL SELECT 'staging.stg_education__attendance', 'month_start', 'month', 'event',
         count(month_start), count(*) FILTER (WHERE month_start > extract_date), max(month_start), max(extract_date)
         FROM staging.stg_education__attendance LEFT JOIN meta.loads ON load_id = _load_id

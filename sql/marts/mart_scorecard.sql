@@ -21,6 +21,12 @@
 --             cohort, 0 / 0, has no value to average, and counting it as 0 would invent a
 --             figure), null when none has one; rolling_year basis: the value itself (it
 --             already covers 12 months); annual, year_to_date, forecast: none.
+--             A figure on DfE's annual OC3 basis (figure_basis 'dfe_oc3_annual', CL01/CL02 of a
+--             council with no local care-leaver list) already covers a year: its rolling figure
+--             is the figure itself.
+-- figure_basis: which basis the KPI model used for this figure (fct_kpi_values): 'local_list' or
+--             'dfe_oc3_annual' for CL01/CL02; null for the other KPIs, whose basis is the
+--             catalogue's reporting_basis.
 WITH spine AS (
     SELECT c.council_code, k.*, p.period_end, p.period_label, p.financial_year,
            p.previous_period_end, p.period_end_a_year_earlier
@@ -33,6 +39,7 @@ valued AS (
         s.*,
         v.numerator,
         v.denominator,
+        v.figure_basis,
         v.kpi_code IS NOT NULL
             AND (s.first_period_end IS NULL OR s.period_end >= s.first_period_end) AS reported,
         CASE s.unit
@@ -93,6 +100,7 @@ rolling AS (
         CASE
             WHEN NOT reported THEN NULL
             WHEN reporting_basis = 'rolling_year' THEN actual
+            WHEN figure_basis = 'dfe_oc3_annual' THEN actual
             WHEN quarters_computed < 4 THEN NULL
             WHEN reporting_basis = 'snapshot' THEN round(mean_value_12m, decimals)
             WHEN reporting_basis = 'latest_quarter' THEN round(CASE unit
@@ -143,6 +151,7 @@ SELECT
     s.rolling_12m_prev_year,
     kpi_direction(s.actual, s.previous_quarter_actual, s.polarity, s.target) AS direction_vs_prev_quarter,
     kpi_direction(s.actual, s.previous_year_actual, s.polarity, s.target)    AS direction_vs_prev_year,
-    s.comment
+    s.comment,
+    CASE WHEN s.reported THEN s.figure_basis END AS figure_basis
 FROM statused AS s
 JOIN staging.stg_reference__status_symbols AS sym USING (status)

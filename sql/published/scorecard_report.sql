@@ -1,7 +1,9 @@
 -- The seed report's layout: for each published period end, one row per KPI with the four
 -- previous quarters as they were published, this quarter's actual, target, symbol, comment and
 -- comparator, and a comment drafted from the figures (marked as drafted) for when the service lead
--- has not written one. Filter on council_code and report_period_end.
+-- has not written one; last, figure_basis: the basis this quarter's figure used (CL01/CL02:
+-- 'local_list' or 'dfe_oc3_annual'; null: the catalogue's). Filter on council_code and
+-- report_period_end.
 CREATE OR REPLACE VIEW published.scorecard_report AS
 SELECT
     r.council_code,
@@ -35,7 +37,8 @@ SELECT
     r.comment,
     d.drafted_comment,
     r.comparator,
-    r.comparator_year
+    r.comparator_year,
+    r.figure_basis
 FROM published.scorecard AS r
 LEFT JOIN published.drafted_comments AS d ON d.council_code = r.council_code
       AND d.kpi_code = r.kpi_code AND d.period_end = r.period_end

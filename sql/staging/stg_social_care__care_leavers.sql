@@ -6,6 +6,8 @@
 -- accommodation are null for it, suitably_accommodated is null (neither suitable nor unsuitable)
 -- and in_education_employment_training is false; the *_not_applicable flags say a `0` was sent,
 -- as against a blank (not known).
+-- residence_unknown_or_abroad: ACCOM G (gone abroad), H (deported) or R (residence not known),
+-- whose suitability DfE treats as not known (LAIT 112 leaves them out of CL01).
 SELECT
     council_code,
     pseudonymise('child', council_code || ':' || trim(child_id))  AS child_key,
@@ -17,6 +19,8 @@ SELECT
     coalesce(blank_to_null(activity) = '0', false)                AS activity_not_applicable,
     coalesce(blank_to_null(accommodation) = '0', false)           AS accommodation_not_applicable,
     right(nullif(blank_to_null(accommodation), '0'), 1) = '1'     AS suitably_accommodated,
+    coalesce(left(blank_to_null(accommodation), 1) IN ('G', 'H', 'R'), false)
+                                                                  AS residence_unknown_or_abroad,
     coalesce(blank_to_null(activity) IN ('F1', 'P1', 'F2', 'P2', 'F4', 'P4', 'F5', 'P5'), false)
                                                                   AS in_education_employment_training,
     _load_id,
