@@ -9,6 +9,6 @@
 --              adoption (A3-A6), even with the child's foster carers, are not foster care.
 -- value:       100 x numerator / denominator, 1 decimal.
 -- sources:     903 episodes (decom, dec, ls, place, place_provider).
--- vs DfE:      DfE publishes placement providers for children looked after at 31 March; this
+-- vs DfE:      no LAIT measure (a local measure); DfE publishes placement providers for children looked after at 31 March; this
 --              takes the same cut at every quarter end.
 SELECT * FROM kpi_totals('kpis.kpi_cc01_in_house_fostering_detail', 'CC01', 'social_care__episodes')

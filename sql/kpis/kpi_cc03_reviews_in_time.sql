@@ -10,7 +10,8 @@
 -- exclusions:  reviews outside every period of care, including short-break (V3/V4) reviews.
 -- value:       100 x numerator / denominator, 1 decimal.
 -- sources:     903 reviews (review), episodes (decom, dec, ls, rec) for the periods of care.
--- vs DfE:      the timescales are those of the Care Planning, Placement and Case Review (England)
+-- vs DfE:      no LAIT measure (DfE collects the 903 reviews but publishes no timeliness
+--              measure); the timescales are those of the Care Planning, Placement and Case Review (England)
 --              Regulations 2010 (first review within 20 working days of the child becoming looked
 --              after, second within 3 months of the first, later ones within 6 months of the one
 --              before). A period's first review is the first one in this extract: a period begun

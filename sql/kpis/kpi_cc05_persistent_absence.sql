@@ -9,7 +9,7 @@
 -- exclusions:  short breaks (V3/V4); attendance of children not looked after at P.
 -- value:       100 x numerator / denominator, 1 decimal.
 -- sources:     education attendance (month, sessions_possible, sessions_missed), 903 episodes.
--- vs DfE:      DfE's persistent absence of children looked after is over the school year, for
+-- vs DfE:      LAIT 270 (CLA persistent absentees). DfE's persistent absence of children looked after is over the school year, for
 --              children looked after continuously for 12 months to 31 March; here it is the
 --              quarter's school months for every child looked after at the quarter end.
 SELECT * FROM kpi_totals('kpis.kpi_cc05_persistent_absence_detail', 'CC05', 'education__attendance')

@@ -6,4 +6,5 @@
 -- value:       numerator / denominator, 2 decimals.
 -- sources:     hr_sap absences (absence_start, absence_end, reason_code),
 --              hr_sap staff_in_post (directorate, fte, start_date, leaving_date).
+-- DfE measure: none (a local HR/corporate measure; DfE's LAIT has no equivalent).
 SELECT * FROM kpi_totals('kpis.kpi_gm01_days_lost_sickness_detail', 'GM01', 'hr_sap__staff_in_post')

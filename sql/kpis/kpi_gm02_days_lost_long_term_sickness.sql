@@ -8,4 +8,5 @@
 -- denominator: average FTE of the Children & Young People directorate over the quarter.
 -- value:       numerator / denominator, 2 decimals.
 -- sources:     hr_sap absences, hr_sap staff_in_post.
+-- DfE measure: none (a local HR/corporate measure; DfE's LAIT has no equivalent).
 SELECT * FROM kpi_totals('kpis.kpi_gm02_days_lost_long_term_sickness_detail', 'GM02', 'hr_sap__staff_in_post')

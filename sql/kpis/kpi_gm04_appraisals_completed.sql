@@ -7,4 +7,5 @@
 -- value:       100 x numerator / denominator, 1 decimal. Reported from Q1 2023/24
 --              (reference/kpis.csv first_period_end).
 -- sources:     hr_sap appraisals (due_date, completed_date, entered_on_sap_date), staff_in_post.
+-- DfE measure: none (a local HR/corporate measure; DfE's LAIT has no equivalent).
 SELECT * FROM kpi_totals('kpis.kpi_gm04_appraisals_completed_detail', 'GM04', 'hr_sap__staff_in_post')

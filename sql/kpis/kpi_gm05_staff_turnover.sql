@@ -7,4 +7,5 @@
 --              the period end) / 2, headcount = employments in post that day.
 -- value:       100 x numerator / denominator, 1 decimal. Reported from Q2 2022/23.
 -- sources:     hr_sap staff_in_post (directorate, start_date, leaving_date).
+-- DfE measure: none (a local HR/corporate measure; DfE's LAIT has no equivalent).
 SELECT * FROM kpi_totals('kpis.kpi_gm05_staff_turnover_detail', 'GM05', 'hr_sap__staff_in_post')

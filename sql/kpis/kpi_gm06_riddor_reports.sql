@@ -4,4 +4,5 @@
 --              Children & Young People directorate. The incident may be in an earlier quarter.
 -- denominator: none.
 -- sources:     hr_sap riddor_reports (directorate, reported_date).
+-- DfE measure: none (a local HR/corporate measure; DfE's LAIT has no equivalent).
 SELECT * FROM kpi_totals('kpis.kpi_gm06_riddor_reports_detail', 'GM06', 'hr_sap__staff_in_post', counts_only := true)

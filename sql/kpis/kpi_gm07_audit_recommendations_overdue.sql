@@ -8,4 +8,5 @@
 -- denominator: none (the drill-through lists every open recommendation).
 -- sources:     audit recommendations (directorate, raised_date, agreed_target_date,
 --              revised_target_date, date_revised, date_closed).
+-- DfE measure: none (a local HR/corporate measure; DfE's LAIT has no equivalent).
 SELECT * FROM kpi_totals('kpis.kpi_gm07_audit_recommendations_overdue_detail', 'GM07', 'audit__recommendations', counts_only := true)
