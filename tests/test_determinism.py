@@ -15,6 +15,7 @@ import pytest
 
 from conftest import run_without_prefect
 from scorecard.demo.scale import write_scaled_landing
+from scorecard.errors import ScorecardError
 from scorecard.publish import FROZEN_TABLES
 from scorecard.warehouse import THREADS_VARIABLE, open_warehouse
 
@@ -43,7 +44,7 @@ def test_the_thread_count_knob_is_applied(tmp_path, monkeypatch):
     with open_warehouse(tmp_path / "wh.duckdb") as con:
         assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 2
     monkeypatch.setenv(THREADS_VARIABLE, "two")
-    with pytest.raises(ValueError, match=THREADS_VARIABLE):
+    with pytest.raises(ScorecardError, match=THREADS_VARIABLE):
         with open_warehouse(tmp_path / "wh.duckdb"):
             pass
 
