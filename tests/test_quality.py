@@ -61,7 +61,7 @@ MART_DDL = """create table marts.mart_scorecard (
     section VARCHAR, polarity VARCHAR, reporting_basis VARCHAR, unit VARCHAR, decimals INTEGER, actual DOUBLE,
     numerator DOUBLE, denominator DOUBLE, target DOUBLE, tolerance DOUBLE, status VARCHAR, symbol VARCHAR,
     comparator DOUBLE, rolling_12m DOUBLE, rolling_12m_prev_year DOUBLE, direction_vs_prev_quarter VARCHAR,
-    direction_vs_prev_year VARCHAR, comment VARCHAR)"""
+    direction_vs_prev_year VARCHAR, comment VARCHAR, figure_basis VARCHAR)"""
 MART_ROW = {
     "council_code": "123", "kpi_code": "GM01", "period_end": date(2025, 3, 31), "title": "Appraisals on time",
     "scorecard": "Good Management", "service": "Children's", "section": "Workforce", "polarity": "bigger_is_better",
@@ -69,6 +69,7 @@ MART_ROW = {
     "denominator": 4.0, "target": 80.0, "tolerance": 5.0, "status": "worse_than_target", "symbol": "amber",
     "comparator": None, "rolling_12m": None, "rolling_12m_prev_year": None,
     "direction_vs_prev_quarter": "improved", "direction_vs_prev_year": None, "comment": None,
+    "figure_basis": None,
 }
 
 
