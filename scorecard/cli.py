@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -30,6 +31,23 @@ PRIVATE_UMASK = 0o027
 @app.callback()
 def _private_files() -> None:
     os.umask(PRIVATE_UMASK | os.umask(PRIVATE_UMASK))
+
+
+@contextmanager
+def _prefect_api():
+    """The Prefect API a run reports to: PREFECT_API_URL's, or a server of our own on loopback
+    that dies with this process (Prefect's own temporary server outlives a SIGKILLed run)."""
+    from scorecard.serve import configured_api_url, free_port, local_server
+
+    if configured_api_url():
+        yield
+        return
+    with local_server(free_port(), ui=False) as api_url:
+        os.environ["PREFECT_API_URL"] = api_url  # before the flow's import reads Prefect's settings
+        try:
+            yield
+        finally:
+            del os.environ["PREFECT_API_URL"]
 
 
 def _date(value: str) -> dt.date:
@@ -214,7 +232,7 @@ def run(
     try:
         # refused at once, before Prefect's server starts and before any file is written
         preflight(end, start, landing, warehouse, demo_key)
-        with run_lock(warehouse, wait):  # a second run is refused now, not after Prefect starts
+        with run_lock(warehouse, wait), _prefect_api():
             from flows.quarterly_scorecard import quarterly_scorecard
 
             result = quarterly_scorecard(

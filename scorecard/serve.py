@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -31,31 +32,70 @@ def _healthy(api_url: str) -> bool:
         return False
 
 
+def _die_with_parent() -> None:
+    """In the server's process, before it runs: end it when its parent dies, even by SIGKILL
+    (Linux PR_SET_PDEATHSIG), so a killed run leaves no Prefect server behind."""
+    os.setsid()  # its own process group, so that stopping it stops what it started too
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the parent died before the line above
+        os._exit(0)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def configured_api_url() -> str | None:
+    """The Prefect API this process already points at (the environment, or Prefect's settings
+    when Prefect is imported, as under its test harness)."""
+    if os.environ.get("PREFECT_API_URL"):
+        return os.environ["PREFECT_API_URL"]
+    if "prefect.settings" in sys.modules:
+        from prefect.settings import PREFECT_API_URL
+
+        return PREFECT_API_URL.value()
+    return None
+
+
 @contextmanager
-def local_server(port: int) -> Iterator[str]:
-    """A Prefect server on loopback for as long as the block runs; its API URL."""
+def local_server(port: int, ui: bool = True) -> Iterator[str]:
+    """A Prefect server on loopback for as long as the block runs; its API URL. With `ui` it is
+    `prefect server start` (the UI at http://127.0.0.1:PORT); without, only the API, as Prefect's
+    own temporary server runs it. Either way it dies with this process."""
     api_url = f"http://127.0.0.1:{port}/api"
     if _healthy(api_url):
         raise ScorecardError(f"something already answers on 127.0.0.1:{port}; choose --port")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1",
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
+    if ui:
+        command = [str(Path(sys.executable).with_name("prefect")), "server", "start", "--host",
+                   "127.0.0.1", "--port", str(port)]
+    else:
+        command = [sys.executable, "-m", "uvicorn", "--factory",
+                   "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port",
+                   str(port), "--log-level", "error", "--lifespan", "on"]
+    env = {**os.environ, "PREFECT_UI_ENABLED": "1" if ui else "0"}
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env=env, preexec_fn=_die_with_parent)
     try:
         deadline = time.monotonic() + SERVER_START_SECONDS
         while not _healthy(api_url):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise ScorecardError(f"the local Prefect server on port {port} did not start")
-            time.sleep(0.5)
+            time.sleep(0.2)
         yield api_url
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
         try:
+            os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+        except ProcessLookupError:
+            pass
 
 
 def _serve(landing: Path, warehouse: Path) -> None:
