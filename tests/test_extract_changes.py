@@ -78,3 +78,17 @@ def test_a_complete_newer_extract_says_nothing(tmp_path):
     _second_extract(landing, header, episodes, reviews)
     second = run_without_prefect(landing, warehouse, Q2)
     assert [w for w in second["warnings"] if "file_problem" in w] == []
+
+
+def test_another_councils_rows_in_an_hr_file_are_a_warning(tmp_path):
+    """The social care folder says council 916 (extract.json); the HR staff file, which carries
+    its own codes and has no extract.json, also holds a 999 employee: a warning names 999."""
+    landing, header, episodes, reviews = _first_extract(tmp_path)
+    staff = landing / "hr_sap" / "2023-07-07" / "staff_in_post.csv"
+    staff.write_bytes(staff.read_bytes() + b"999,10000009,Sam Other,CYP,1,05.01.2015,,\r\n")
+    warehouse = tmp_path / "wh" / "scorecard.duckdb"
+    warehouse.parent.mkdir()
+    result = run_without_prefect(landing, warehouse, Q1)
+    [warning] = [w for w in result["warnings"] if "unexpected_council_problem" in w]
+    assert ("council 999 has rows in hr_sap__staff_in_post, but no extract folder of this run is "
+            "for it (extract.json names 916)") in warning
