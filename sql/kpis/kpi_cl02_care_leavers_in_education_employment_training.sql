@@ -28,17 +28,4 @@
 SELECT *, 'local_list' AS figure_basis
 FROM kpi_totals('kpis.kpi_cl02_care_leavers_in_education_employment_training_detail', 'CL02', 'social_care__care_leavers')
 UNION ALL BY NAME
-SELECT
-    y.council_code,
-    'CL02'                                                        AS kpi_code,
-    y.period_end,
-    CAST(coalesce(sum(d.numerator_value), 0) AS DOUBLE)           AS numerator,
-    CAST(coalesce(sum(d.denominator_value), 0) AS DOUBLE)         AS denominator,
-    'dfe_oc3_annual'                                              AS figure_basis
-FROM intermediate.int_social_care__oc3_collection_years AS y
-LEFT JOIN kpis.kpi_cl02_care_leavers_in_education_employment_training_detail AS d
-       ON d.council_code = y.council_code AND d.period_end = y.period_end
-      AND d.figure_basis = 'dfe_oc3_annual'
-WHERE y.council_code NOT IN (SELECT council_code FROM intermediate.int_council_sources
-                             WHERE source_table = 'social_care__care_leavers')
-GROUP BY ALL
+SELECT * FROM oc3_annual_totals('kpis.kpi_cl02_care_leavers_in_education_employment_training_detail', 'CL02')

@@ -26,3 +26,25 @@ CROSS JOIN (SELECT council_code FROM query_table(council_sources) AS s
 LEFT JOIN query_table(detail_relation) AS d
        ON d.council_code = c.council_code AND d.period_end = p.period_end
 GROUP BY ALL;
+
+-- A care-leaver KPI on DfE's annual OC3 basis (CL01, CL02), for every council that sent the 903
+-- OC3 but no local care-leaver list: numerator and denominator summed from the detail model's
+-- 'dfe_oc3_annual' records at the quarter ends that show the collection year's figure
+-- (intermediate.int_social_care__oc3_collection_years). 0/0 when the cohort is empty.
+CREATE OR REPLACE MACRO oc3_annual_totals(detail_relation, code,
+                                          years := 'intermediate.int_social_care__oc3_collection_years',
+                                          council_sources := 'intermediate.int_council_sources') AS TABLE
+SELECT
+    y.council_code,
+    code                                                          AS kpi_code,
+    y.period_end,
+    CAST(coalesce(sum(d.numerator_value), 0) AS DOUBLE)           AS numerator,
+    CAST(coalesce(sum(d.denominator_value), 0) AS DOUBLE)         AS denominator,
+    'dfe_oc3_annual'                                              AS figure_basis
+FROM query_table(years) AS y
+LEFT JOIN query_table(detail_relation) AS d
+       ON d.council_code = y.council_code AND d.period_end = y.period_end
+      AND d.figure_basis = 'dfe_oc3_annual'
+WHERE y.council_code NOT IN (SELECT council_code FROM query_table(council_sources) AS s
+                             WHERE s.source_table = 'social_care__care_leavers')
+GROUP BY ALL;
