@@ -147,10 +147,10 @@ def test_each_child_is_cleared_and_dropped_once_read(tmp_path, monkeypatch):
     seen = []
     original = cin_xml._take_child
 
-    def spy(child, rows):
+    def spy(child, *args):
         before = list(child.itersiblings(preceding=True))
         seen.append((len(child), [len(sibling) for sibling in before]))
-        original(child, rows)
+        original(child, *args)
 
     monkeypatch.setattr(cin_xml, "_take_child", spy)
     extra = CENSUS.replace("  </Children>", "    <Child><ChildIdentifiers><LAchildID>C3</LAchildID>"
