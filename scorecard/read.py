@@ -31,6 +31,10 @@ from scorecard.validate import QUARANTINE_SCHEMA, ReadContext, with_context
 UTF8_BOM = codecs.BOM_UTF8
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32 LE starts with FF FE as well
 _NOT_TEXT = re.compile("[\x00\udc80-\udcff]")  # a NUL, or a byte the encoding does not define
+# What `str.strip()` removes, for polars to remove too: Python's whitespace includes the ASCII
+# separators 0x1c-0x1f, which polars' (Unicode White_Space) does not; both CSV paths and the
+# workbook and XML readers must trim a value the same way.
+WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 
 Ragged = tuple[int, int, str | None]  # row number, number of fields, the fields beyond the header
 Beyond = tuple[int, str, str | None]  # workbook row number, column letter, value right of the header
@@ -186,7 +190,7 @@ def _plain_csv(path: Path, text: str) -> pl.DataFrame | None:
         return None
     names = [(h or "").strip() or f"column_{i + 1}" for i, h in enumerate(grid.row(0))]
     _check_unique_header(path, names)
-    trimmed = [pl.col(c).str.strip_chars() for c in grid.columns]
+    trimmed = [pl.col(c).str.strip_chars(WHITESPACE) for c in grid.columns]
     frame = (
         grid.slice(1)
         .with_row_index("_row_number", offset=2)
