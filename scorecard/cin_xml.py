@@ -280,15 +280,20 @@ def _take_child(child: etree._Element, rows: dict[str, dict[str, list]],
             (child.sourceline, _local(unknown), _path(unknown),
              f"<Child> holds <{_local(unknown)}> (line {unknown.sourceline}), which the CIN census "
              "schema does not put there: what it holds is not read"))
+    taken = 1
     for number, referral in enumerate(elements.get("CINdetails", []), start=1):
         inside = _by_name(referral)
         _add_row(rows[CIN_REFERRALS.table], CIN_REFERRALS, referral.sourceline, [_texts(inside)],
                  la_child_id, number)
+        taken += 1
         for contract in (CIN_ASSESSMENTS, CIN_SECTION47, CIN_CP_PLANS):
             for element in inside.get(_ELEMENT[contract.table], ()):
                 _add_row(rows[contract.table], contract, element.sourceline,
                          [_texts(_by_name(element))],
                          la_child_id, number)
+                taken += 1
+    if sum(1 for _ in child.iter(*_RECORD_TAGS)) == taken:
+        return  # every record element in the child was read in its place (the usual case)
     for element in child.iter(*_RECORD_TAGS):
         if element is child:
             continue
