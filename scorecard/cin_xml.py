@@ -38,6 +38,7 @@ from scorecard.sources.social_care import (
     CIN_REFERRALS,
     CIN_SECTION47,
 )
+from scorecard.read import one_line
 from scorecard.validate import QUARANTINE_SCHEMA
 
 DTD_REFUSED = "XML declares a DOCTYPE or entities: refused"
@@ -429,7 +430,7 @@ def _read(path: Path, expected_council: str | None) -> CinTables:
             _drop(element)
     except etree.XMLSyntaxError as exc:
         line, message = _syntax_error(path, exc)
-        raise ContractError(path, line, None, f"not well-formed XML: {message}") from None
+        raise ContractError(path, line, None, f"not well-formed XML: {one_line(message)}") from None
     finally:
         del context
     if council is None:

@@ -42,6 +42,20 @@ MAX_COLUMNS = 1_000  # a workbook's header is read up to column ALL (a contract 
 MAX_ROWS = 1_000_000  # a workbook is read up to row 1,000,001 (header + a million rows)
 
 
+def one_line(text: str) -> str:
+    """Text from a file, safe in a one-line message: a line break, tab, control character or
+    undecodable byte is shown as its escape (`a\\nb`), everything else as it is."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
+
+
+def _refuse(path: Path, row: int | None, column: str | None, reason: str) -> ContractError:
+    """The ContractError stopping a file; a header name or message from the file kept on one line."""
+    return ContractError(path, row, None if column is None else one_line(column), one_line(reason))
+
+
 def read_extract(path: Path, contract: Contract, council_code: str | None = None) -> pl.DataFrame:
     """Return the file's records as text, columns renamed to the contract's names.
 
@@ -59,13 +73,13 @@ def read_extract(path: Path, contract: Contract, council_code: str | None = None
         return with_context(frame, ReadContext(extract_date, council_code,
                                                tables.problems[contract.table]))
     if path.stat().st_size == 0:
-        raise ContractError(path, None, None, "file is empty")
+        raise _refuse(path, None, None, "file is empty")
     if contract.file_format == "csv":
         frame, ragged = _read_csv(path, contract)
     elif contract.file_format == "xlsx":
         frame, beyond = _read_xlsx(path, contract)
     else:
-        raise ContractError(path, None, None, f"unsupported file format '{contract.file_format}'")
+        raise _refuse(path, None, None, f"unsupported file format '{contract.file_format}'")
     frame = _rename_to_contract(path, frame, contract)
     if contract.file_format == "xlsx":
         problems = _beyond_problems(frame.columns[1:], beyond)
@@ -110,9 +124,9 @@ def _decode(path: Path, contract: Contract) -> tuple[str, str]:
     kept as surrogates (and NUL bytes as NULs) for `_refuse_undecodable` to point at."""
     data = path.read_bytes()
     if not data.strip():
-        raise ContractError(path, None, None, "file is empty")
+        raise _refuse(path, None, None, "file is empty")
     if data.startswith(UTF16_BOMS):
-        raise ContractError(path, 1, None, "file is UTF-16 (it starts with a UTF-16 byte order "
+        raise _refuse(path, 1, None, "file is UTF-16 (it starts with a UTF-16 byte order "
                                            f"mark): export it as {contract.encoding}")
     if data.startswith(UTF8_BOM):
         return data[len(UTF8_BOM):].decode("utf-8", errors="surrogateescape"), "utf-8"
@@ -137,13 +151,13 @@ def _parse(path: Path, text: str) -> list[tuple[int, list[str]]]:
     except csv.Error as exc:
         row = len(records) + 1
         if "unexpected end of data" not in str(exc):
-            raise ContractError(path, row, None, f"not readable as CSV: {exc}") from None
+            raise _refuse(path, row, None, f"not readable as CSV: {exc}") from None
         # the open field swallowed the rest of the file: closing it shows which field it is
         rest = "".join(io.StringIO(text, newline="").readlines()[start:]) + '"'
         index = len(next(csv.reader(io.StringIO(rest, newline="")))) - 1
         header = records[0][1] if records else []
         column = header[index].strip() if row > 1 and index < len(header) else None
-        raise ContractError(path, row, column,
+        raise _refuse(path, row, column,
                             "a quoted field is never closed: the file looks cut short") from None
     finally:
         csv.field_size_limit(limit)
@@ -162,7 +176,7 @@ def _refuse_undecodable(path: Path, records: list[tuple[int, list[str]]], names:
                 else f"field {index + 1}"
             reason = ("a NUL byte: not a text file (UTF-16 without a byte order mark?)" if byte == 0
                       else f"byte 0x{byte:02x} is not valid {encoding}")
-            raise ContractError(path, number, None, f"{reason}, in {where}")
+            raise _refuse(path, number, None, f"{reason}, in {where}")
 
 
 def _as_csv(fields: list[str]) -> str:
@@ -209,7 +223,7 @@ def _read_csv(path: Path, contract: Contract) -> tuple[pl.DataFrame, list[Ragged
             return fast, []
     records = _parse(path, text)
     if not records:  # nothing but a byte order mark
-        raise ContractError(path, None, None, "file is empty")
+        raise _refuse(path, None, None, "file is empty")
     names = [h.strip() or f"column_{i + 1}" for i, h in enumerate(records[0][1])]
     if _NOT_TEXT.search(text):
         _refuse_undecodable(path, records, names, encoding)
@@ -220,7 +234,7 @@ def _read_csv(path: Path, contract: Contract) -> tuple[pl.DataFrame, list[Ragged
             continue  # a blank line, or a row of empty fields: no record
         cells = [field.strip() or None for field in record]
         if len(cells) < width and number == last and not text.endswith(("\n", "\r")):
-            raise ContractError(path, number, names[len(cells)],
+            raise _refuse(path, number, names[len(cells)],
                                 f"the file ends in the middle of this row ({len(cells)} of {width} "
                                 "fields): it looks cut short")
         if len(cells) != width:
@@ -288,10 +302,10 @@ def _read_xlsx(path: Path, contract: Contract) -> tuple[pl.DataFrame, list[Beyon
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise ContractError(path, None, None, f"not readable as XLSX: {exc}") from None
+        raise _refuse(path, None, None, f"not readable as XLSX: {exc}") from None
     try:
         if contract.sheet not in workbook.sheetnames:
-            raise ContractError(path, None, None, f"sheet '{contract.sheet}' not found")
+            raise _refuse(path, None, None, f"sheet '{contract.sheet}' not found")
         sheet = workbook[contract.sheet]
         sheet.reset_dimensions()  # the stated size may be wrong, or stretched by one stray cell
         epoch = workbook.epoch
@@ -302,7 +316,7 @@ def _read_xlsx(path: Path, contract: Contract) -> tuple[pl.DataFrame, list[Beyon
                 last = _last_value(row)
                 if header is None:
                     if last > MAX_COLUMNS:
-                        raise ContractError(path, 1, get_column_letter(last),
+                        raise _refuse(path, 1, get_column_letter(last),
                                             f"a header cell in column {get_column_letter(last)}: "
                                             f"a sheet is read up to column {MAX_COLUMNS} "
                                             f"({get_column_letter(MAX_COLUMNS)}); clear the cell "
@@ -312,7 +326,7 @@ def _read_xlsx(path: Path, contract: Contract) -> tuple[pl.DataFrame, list[Beyon
                 if last == 0:
                     continue  # an empty row: no record, later rows keep their numbers
                 if number > MAX_ROWS + 1:
-                    raise ContractError(path, number, get_column_letter(_first_value(row)),
+                    raise _refuse(path, number, get_column_letter(_first_value(row)),
                                         f"a value below row {MAX_ROWS + 1:,}: a sheet is read up "
                                         f"to {MAX_ROWS:,} rows under its header; clear the cell if "
                                         "it is stray, or split the file")
@@ -326,11 +340,11 @@ def _read_xlsx(path: Path, contract: Contract) -> tuple[pl.DataFrame, list[Beyon
         except ContractError:
             raise
         except Exception as exc:  # a sheet's XML broken inside a readable zip
-            raise ContractError(path, None, None, f"not readable as XLSX: {exc}") from None
+            raise _refuse(path, None, None, f"not readable as XLSX: {exc}") from None
     finally:
         workbook.close()
     if header is None:
-        raise ContractError(path, 1, None, "sheet is empty")
+        raise _refuse(path, 1, None, "sheet is empty")
     names = [_cell_text(h) or f"column_{i + 1}" for i, h in enumerate(header)]
     dates = {c.file_header for c in contract.columns if c.kind == "date"}
     rows = [[_cell_text(_from_serial(v, epoch) if name in dates else v)
@@ -371,13 +385,13 @@ def _check_unique_header(path: Path, names: list[str]) -> None:
     seen: set[str] = set()
     for name in names:
         if name in seen:
-            raise ContractError(path, 1, name, "column appears twice in the header")
+            raise _refuse(path, 1, name, "column appears twice in the header")
         seen.add(name)
 
 
 def _rename_to_contract(path: Path, frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     for column in contract.columns:
         if column.file_header not in frame.columns:
-            raise ContractError(path, 1, column.file_header, "required column missing from the header")
+            raise _refuse(path, 1, column.file_header, "required column missing from the header")
     renames = {c.file_header: c.name for c in contract.columns if c.file_header != c.name}
     return frame.rename(renames)

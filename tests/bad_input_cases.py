@@ -646,6 +646,12 @@ CASES: list[Case] = [
          check=only_the_contract_columns),
     # found by fuzzing: ASCII separators (0x1f, 0x1c) are whitespace to the row-by-row reader
     # but were kept by polars' fast path, so this plain file's leaving date was "not a date"
+    # found by fuzzing: a header name holding a line break, sent twice, broke the one-line
+    # message; the name is shown escaped
+    Case("header_name_with_a_line_break_twice",
+         sap(hr_sap.STAFF_IN_POST, STAFF_HEADER + ',"a\nb","a\nb"',
+             [line + ",1,2" for line in STAFF_LINES]),
+         STAFF_TABLE, ContractError, 1, "a\\nb", "column appears twice in the header"),
     Case("ascii_separator_characters_as_blank_values",
          staff(STAFF_LINES[0], "916,10000002,Zoë O’Brien,CYP,0.5,01.04.2019,\x1f,\x1c",
                STAFF_LINES[2]),
