@@ -3,9 +3,9 @@
 The file is streamed with lxml's `iterparse`, one `<Child>` at a time, and each child (with the
 siblings before it) is cleared once its rows are taken; every element outside the children (the
 header, elements the schema does not have) is cleared as soon as it ends, so a large census, or
-one padded with elements nobody reads, is never held in memory whole. The parser never loads a DTD, resolves an entity or touches the network, and a file that
-declares a DOCTYPE (the carrier of XXE and "billion laughs" payloads) is refused before it is
-parsed at all.
+one padded with elements nobody reads, is never held in memory whole. The parser never loads a
+DTD, resolves an entity or touches the network, and a file that declares a DOCTYPE (the carrier
+of XXE and "billion laughs" payloads) is refused before it is parsed at all.
 
 Every value is returned as stripped text (an empty or missing element is null); element-level
 defects (a date that is not a date, a missing referral date) are left for the row-level contract
@@ -14,8 +14,12 @@ checks, which quarantine them with file, row (the element's line) and column. A 
 its schema place, and an unknown element where records live, is a row the reader quarantines
 itself: every record element in the file is counted, and loaded or quarantined. Only problems that
 make the whole file unusable raise `ContractError`: malformed XML, a DOCTYPE, no `<LEA>`, an
-`<LEA>` that is not the council the extract folder's `extract.json` names, or two elements of one
-table starting on one line (their rows could not be told apart).
+`<LEA>` that is not the council the extract folder's `extract.json` names.
+
+A row's number is the line its element starts on. In a census written without line breaks, where
+two elements of one table start on one line, lines cannot tell rows apart, so every row of that
+file is numbered by its position among its table's elements in the file instead (the third
+`<CINdetails>` is row 3).
 """
 
 from __future__ import annotations
@@ -217,7 +221,8 @@ def _new_rows() -> dict[str, dict[str, list]]:
 
 def _add_row(rows: dict[str, list], contract: Contract, line: int,
              parents: list[dict[str, str | None]], la_child_id: str | None,
-             referral_number: int | None) -> None:
+             referral_number: int | None) -> int:
+    """Append a row; return its index in the table (problems refer to rows by it)."""
     rows["_row_number"].append(line)
     for column in contract.columns:
         if column.name == "la_child_id":
@@ -227,6 +232,7 @@ def _add_row(rows: dict[str, list], contract: Contract, line: int,
         else:
             value = _value(parents, column.file_header)
         rows[column.name].append(value)
+    return len(rows["_row_number"]) - 1
 
 
 def _path(element: etree._Element) -> str:
@@ -241,15 +247,15 @@ def _misplaced(element: etree._Element, rows: dict[str, dict[str, list]],
     and where it was found (element names only), its values read as sent for the record."""
     name = _local(element)
     contract = _RECORDS[name]
-    line = element.sourceline
     if contract is CIN_CHILDREN:
         parents = [_texts(_by_name(g)) for g in _groups(element)]
         la_child_id = _value(parents[:1], "LAchildID")
     else:
         parents = [_texts(_by_name(element))]
-    _add_row(rows[contract.table], contract, line, parents, la_child_id, None)
+    index = _add_row(rows[contract.table], contract, element.sourceline, parents, la_child_id,
+                     None)
     problems[contract.table].append(
-        (line, name, _path(element),
+        (index, name, _path(element),
          f"element out of place (the CIN census schema has it at {_EXPECTED[name]}): not read"))
 
 
@@ -258,54 +264,58 @@ def _groups(child: etree._Element) -> list[etree._Element]:
     return [elements[g][0] for g in _CHILD_GROUPS if g in elements]
 
 
+_NESTED = (CIN_ASSESSMENTS, CIN_SECTION47, CIN_CP_PLANS)
+
+
 def _take_child(child: etree._Element, rows: dict[str, dict[str, list]],
                 problems: dict[str, list], placed: bool) -> None:
     """The rows of one <Child>: the child, its referrals (<CINdetails> directly inside it) and
     their assessments, S47s and plans (directly inside a referral). Any record element found
     elsewhere inside the child is a quarantined row of its table (`_misplaced`), and so is the
-    child itself when it is out of place or holds an element the schema does not put there."""
+    child itself when it is out of place or holds an element the schema does not put there.
+    Rows are added in document order within each table."""
     if not placed:
-        _misplaced(child, rows, problems, None)
-        for element in child.iter(*_RECORD_TAGS):
-            if element is not child:
-                _misplaced(element, rows, problems, None)
+        for element in child.iter(*_RECORD_TAGS):  # the child itself first
+            _misplaced(element, rows, problems, None)
         return
     elements = _by_name(child)
     groups = [_texts(_by_name(elements[g][0])) if g in elements else {} for g in _CHILD_GROUPS]
     la_child_id = _value(groups[:1], "LAchildID")
-    _add_row(rows[CIN_CHILDREN.table], CIN_CHILDREN, child.sourceline, groups, la_child_id, None)
+    index = _add_row(rows[CIN_CHILDREN.table], CIN_CHILDREN, child.sourceline, groups,
+                     la_child_id, None)
     unknown = next((e for name, found in elements.items() if name not in _CHILD_PARTS
                     for e in found if not _holds_records(e)), None)
     if unknown is not None:
         problems[CIN_CHILDREN.table].append(
-            (child.sourceline, _local(unknown), _path(unknown),
+            (index, _local(unknown), _path(unknown),
              f"<Child> holds <{_local(unknown)}> (line {unknown.sourceline}), which the CIN census "
              "schema does not put there: what it holds is not read"))
-    taken = 1
-    for number, referral in enumerate(elements.get("CINdetails", []), start=1):
-        inside = _by_name(referral)
-        _add_row(rows[CIN_REFERRALS.table], CIN_REFERRALS, referral.sourceline, [_texts(inside)],
-                 la_child_id, number)
-        taken += 1
-        for contract in (CIN_ASSESSMENTS, CIN_SECTION47, CIN_CP_PLANS):
-            for element in inside.get(_ELEMENT[contract.table], ()):
-                _add_row(rows[contract.table], contract, element.sourceline,
-                         [_texts(_by_name(element))],
-                         la_child_id, number)
-                taken += 1
-    if sum(1 for _ in child.iter(*_RECORD_TAGS)) == taken:
-        return  # every record element in the child was read in its place (the usual case)
-    for element in child.iter(*_RECORD_TAGS):
+    referrals = [(referral, _by_name(referral)) for referral in elements.get("CINdetails", [])]
+    taken = 1 + sum(1 + sum(len(inside.get(_ELEMENT[c.table], ())) for c in _NESTED)
+                    for _, inside in referrals)
+    if sum(1 for _ in child.iter(*_RECORD_TAGS)) == taken:  # all in place: the usual case
+        for number, (referral, inside) in enumerate(referrals, start=1):
+            _add_row(rows[CIN_REFERRALS.table], CIN_REFERRALS, referral.sourceline,
+                     [_texts(inside)], la_child_id, number)
+            for contract in _NESTED:
+                for element in inside.get(_ELEMENT[contract.table], ()):
+                    _add_row(rows[contract.table], contract, element.sourceline,
+                             [_texts(_by_name(element))], la_child_id, number)
+        return
+    numbers = {id(referral): number for number, (referral, _) in enumerate(referrals, start=1)}
+    texts = {id(referral): inside for referral, inside in referrals}
+    for element in child.iter(*_RECORD_TAGS):  # document order, in place or not
         if element is child:
             continue
-        parent = element.getparent()
-        if _local(element) == "CINdetails":
-            in_place = parent is child
-        elif _local(element) == "Child":
-            in_place = False
+        name, parent = _local(element), element.getparent()
+        if name == "CINdetails" and parent is child:
+            _add_row(rows[CIN_REFERRALS.table], CIN_REFERRALS, element.sourceline,
+                     [_texts(texts[id(element)])], la_child_id, numbers[id(element)])
+        elif (name in ("Assessments", "Section47", "ChildProtectionPlans")
+              and _local(parent) == "CINdetails" and parent.getparent() is child):
+            _add_row(rows[_RECORDS[name].table], _RECORDS[name], element.sourceline,
+                     [_texts(_by_name(element))], la_child_id, numbers[id(parent)])
         else:
-            in_place = _local(parent) == "CINdetails" and parent.getparent() is child
-        if not in_place:
             _misplaced(element, rows, problems, la_child_id)
 
 
@@ -423,10 +433,9 @@ def _read(path: Path, expected_council: str | None) -> CinTables:
             else:
                 reason = _unknown_container(element)
                 if reason is not None and (element.sourceline, element.tag) not in holding:
-                    _add_row(rows[CIN_CHILDREN.table], CIN_CHILDREN, element.sourceline, [], None,
-                             None)
-                    problems[CIN_CHILDREN.table].append(
-                        (element.sourceline, name, _path(element), reason))
+                    index = _add_row(rows[CIN_CHILDREN.table], CIN_CHILDREN, element.sourceline,
+                                     [], None, None)
+                    problems[CIN_CHILDREN.table].append((index, name, _path(element), reason))
             _drop(element)
     except etree.XMLSyntaxError as exc:
         line, message = _syntax_error(path, exc)
@@ -435,28 +444,16 @@ def _read(path: Path, expected_council: str | None) -> CinTables:
         del context
     if council is None:
         council = _check_lea(path, lea, expected_council)
-    for table, columns in rows.items():
-        _refuse_shared_lines(path, table, columns["_row_number"])
+    if any(len(set(c["_row_number"])) < len(c["_row_number"]) for c in rows.values()):
+        # a census written without line breaks: lines cannot tell its rows apart
+        for columns in rows.values():
+            columns["_row_number"] = list(range(1, len(columns["_row_number"]) + 1))
     return CinTables(
         {table: _frame(columns, council) for table, columns in rows.items()},
-        {table: pl.DataFrame(found, schema=QUARANTINE_SCHEMA, orient="row")
+        {table: pl.DataFrame([(rows[table]["_row_number"][index], *rest)
+                              for index, *rest in found], schema=QUARANTINE_SCHEMA, orient="row")
          for table, found in problems.items()},
     )
-
-
-def _refuse_shared_lines(path: Path, table: str, lines: list[int]) -> None:
-    """Rows are numbered by the line their element starts on, and a row number names one row:
-    two elements of one table starting on one line (a census written without line breaks) could
-    not be told apart in raw or quarantine, so the file is refused, saying how to fix it."""
-    if len(set(lines)) == len(lines):
-        return
-    seen: set[int] = set()
-    line = next(n for n in lines if n in seen or seen.add(n))
-    element = next(name for name, contract in _RECORDS.items() if contract.table == table)
-    raise ContractError(path, line, None,
-                        f"{lines.count(line)} <{element}> elements start on this line: rows are "
-                        "numbered by the line their element starts on, so each needs a line of "
-                        "its own (save the census with line breaks between elements)")
 
 
 def _syntax_error(path: Path, exc: etree.XMLSyntaxError) -> tuple[int | None, str]:

@@ -483,13 +483,26 @@ def test_elements_outside_children_are_freed_as_they_end(tmp_path, monkeypatch):
     assert sizes[0] < 50 and sizes[1] < 50, sizes
 
 
-def test_a_census_on_one_line_is_refused_saying_why(tmp_path):
-    """Rows are numbered by the line of their element: two children on one line could not be
-    told apart in raw or quarantine, so the file is refused (docs/contracts.md)."""
-    text = CENSUS.replace("\n", "")
-    path = write(tmp_path, text)
-    with pytest.raises(ContractError) as raised:
-        read_cin_census(path, "916")
-    assert (raised.value.row, raised.value.column) == (1, None)
-    assert raised.value.reason.startswith("2 <Child> elements start on this line: rows are "
-                                          "numbered by the line their element starts on")
+def test_a_census_on_one_line_numbers_rows_by_position(tmp_path):
+    """A census written without line breaks is valid XML, but every element starts on line 1:
+    lines cannot tell its rows apart, so each row is numbered by its position among its table's
+    elements in the file (docs/contracts.md)."""
+    path = write(tmp_path / "landing", CENSUS.replace("\n", ""))
+    tables = read_cin_census(path, "916")
+    # C1 is the 1st <Child>, C2 the 2nd
+    assert tables["cin_children"].select("_row_number", "la_child_id").rows() == [
+        (1, "C1"), (2, "C2")]
+    # C1's two referrals are the 1st and 2nd <CINdetails>, C2's the 3rd and 4th
+    assert tables["cin_referrals"].select("_row_number", "la_child_id", "referral_number").rows() \
+        == [(1, "C1", "1"), (2, "C1", "2"), (3, "C2", "1"), (4, "C2", "2")]
+    # both <Assessments> are in C1's second referral
+    assert tables["cin_assessments"].select("_row_number", "referral_number").rows() == [
+        (1, "2"), (2, "2")]
+    con = duckdb.connect()
+    initialise(con)
+    result = load_extract(con, ExtractFile(sc.CIN_REFERRALS, path, dt.date(2023, 7, 7), "x", "916"),
+                          "run1")
+    # the 3rd <CINdetails> has 2023-02-30, the 4th no referral date: rows 3 and 4 quarantined
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (4, 2, 2)
+    assert con.execute("SELECT row_number, reason FROM quarantine.rows ORDER BY 1").fetchall() == [
+        (3, "not a valid date (yyyy-mm-dd)"), (4, "required value missing")]
