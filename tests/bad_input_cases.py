@@ -353,6 +353,41 @@ def bom_dropped(con, path) -> None:
     assert raw(con, "social_care__header", "council_code, child, sex") == [("916", "C1", "1")]
 
 
+def cell(reference: str, value: str) -> Callable:
+    """One cell of the recommendations sheet typed by someone (e.g. a stray value far away)."""
+    def edit(workbook) -> None:
+        workbook[audit.RECOMMENDATIONS.sheet][reference] = value
+    return edit
+
+
+def only_the_contract_columns(con, path) -> None:
+    columns = {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'raw' "
+        "AND table_name = 'audit__recommendations'").fetchall()}
+    assert columns == {*audit.RECOMMENDATIONS.column_names, "_row_number", "_load_id",
+                       "_source_file"}  # not 16,384 columns padded out to XFD
+    assert raw(con, "audit__recommendations", "rec_ref") == [("A1",)]
+
+
+def children_by_position(con, path) -> None:
+    assert raw(con, "social_care__cin_children", "_row_number, la_child_id") == [
+        (1, "C1"), (2, "C2")]
+
+
+def separators_are_blank(con, path) -> None:
+    assert raw(con, "hr_sap__staff_in_post", "pers_no, leaving_date, leaving_reason")[1] == (
+        "10000002", None, None)
+
+
+# CENSUS with its one <CINdetails> wrapped in an element the schema does not have: the
+# referral moves to line 15 (issue 11, item 1).
+NESTED_REFERRAL = CENSUS.replace(
+    "      <CINdetails>\n        <CINreferralDate>2023-01-05</CINreferralDate>\n      </CINdetails>\n",
+    "      <Referrals>\n      <CINdetails>\n        <CINreferralDate>2023-01-05</CINreferralDate>\n"
+    "      </CINdetails>\n      </Referrals>\n")
+OUT_OF_PLACE = "element out of place (the CIN census schema has it at {}): not read"
+
+
 # ---------------------------------------------------------------------------------------------
 # The corpus
 
@@ -568,6 +603,62 @@ CASES: list[Case] = [
          staff(STAFF_LINES[0], " 916 , 10000002 ,Zoë O’Brien, CYP ,0.5 , 01.04.2019 ,,",
                STAFF_LINES[2]),
          STAFF_TABLE, rows_in=3, check=values_trimmed),
+
+    # --- issue 11: readers (items 1, 5, 13 and what fuzzing found) -----------------------------
+    # a <CINdetails> wrapped one level deeper: counted (rows in 1) and quarantined, never lost
+    Case("cin_referral_nested_one_level_deeper", census(NESTED_REFERRAL),
+         "social_care__cin_referrals", rows_in=1, quarantined=one(
+             15, "CINdetails", OUT_OF_PLACE.format("Message/Children/Child/CINdetails"))),
+    # an element directly inside <Message> holding elements: a quarantined row of cin_children
+    # (line 8), beside the one child C1 (line 10), which loads
+    Case("cin_unknown_element_holding_elements_under_message",
+         census(CENSUS.replace("  <Children>", "  <Archive><Kid><Id>C9</Id></Kid></Archive>\n"
+                               "  <Children>")),
+         "social_care__cin_children", rows_in=2, quarantined=one(
+             8, "Archive", "<Message> holds <Archive>, which the CIN census schema does not put "
+                           "there: what it holds is not read")),
+    # two children on line 1: lines cannot tell them apart, so rows are numbered by position
+    # (C1 is the 1st <Child>, row 1; C2 the 2nd, row 2); both load
+    Case("cin_census_on_one_line",
+         census(CENSUS.replace("  </Children>", "<Child><ChildIdentifiers><LAchildID>C2"
+                               "</LAchildID></ChildIdentifiers></Child></Children>")
+                .replace("\n", "")),
+         "social_care__cin_children", rows_in=2, check=children_by_position),
+    Case("cin_nested_deeper_than_the_parser_allows",
+         census(CENSUS.replace("  <Header>\n", "  <Header>\n" + "<Deep>" * 300 + "</Deep>" * 300
+                               + "\n")),
+         "social_care__cin_children", ContractError, 4, None,
+         "not well-formed XML: Excessive depth in document: 256…"),
+    # one stray value at XFD1048576 (the sheet's last cell): refused in a second, naming the cell
+    Case("workbook_stray_cell_at_XFD1048576",
+         recommendations(*RECOMMENDATIONS, edit=cell("XFD1048576", "x")), RECS_TABLE,
+         ContractError, 1_048_576, "XFD",
+         "a value below row 1,000,001: a sheet is read up to 1,000,000 rows under its header; "
+         "clear the cell if it is stray, or split the file"),
+    Case("workbook_header_cell_at_XFD1",
+         recommendations(*RECOMMENDATIONS, edit=cell("XFD1", "Notes")), RECS_TABLE,
+         ContractError, 1, "XFD",
+         "a header cell in column XFD: a sheet is read up to column 1000 (ALL); clear the cell "
+         "if it is stray"),
+    # a stray value right of the header on row 3: that row is quarantined (as a CSV row with
+    # too many fields), row 2 loads, and no row is padded out to 16,384 columns
+    Case("workbook_stray_cell_right_of_the_header",
+         recommendations(*RECOMMENDATIONS, edit=cell("XFD3", "stray")), RECS_TABLE, rows_in=2,
+         quarantined=one(3, "column XFD",
+                         "a value in column XFD, right of the header's last column (11 columns)"),
+         check=only_the_contract_columns),
+    # found by fuzzing: ASCII separators (0x1f, 0x1c) are whitespace to the row-by-row reader
+    # but were kept by polars' fast path, so this plain file's leaving date was "not a date"
+    # found by fuzzing: a header name holding a line break, sent twice, broke the one-line
+    # message; the name is shown escaped
+    Case("header_name_with_a_line_break_twice",
+         sap(hr_sap.STAFF_IN_POST, STAFF_HEADER + ',"a\nb","a\nb"',
+             [line + ",1,2" for line in STAFF_LINES]),
+         STAFF_TABLE, ContractError, 1, "a\\nb", "column appears twice in the header"),
+    Case("ascii_separator_characters_as_blank_values",
+         staff(STAFF_LINES[0], "916,10000002,Zoë O’Brien,CYP,0.5,01.04.2019,\x1f,\x1c",
+               STAFF_LINES[2]),
+         STAFF_TABLE, rows_in=3, check=separators_are_blank),
 ]
 
 

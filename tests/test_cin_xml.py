@@ -147,10 +147,10 @@ def test_each_child_is_cleared_and_dropped_once_read(tmp_path, monkeypatch):
     seen = []
     original = cin_xml._take_child
 
-    def spy(child, rows):
+    def spy(child, *args):
         before = list(child.itersiblings(preceding=True))
         seen.append((len(child), [len(sibling) for sibling in before]))
-        original(child, rows)
+        original(child, *args)
 
     monkeypatch.setattr(cin_xml, "_take_child", spy)
     extra = CENSUS.replace("  </Children>", "    <Child><ChildIdentifiers><LAchildID>C3</LAchildID>"
@@ -372,3 +372,137 @@ def test_defect_report_from_a_census_is_safe_to_open_in_a_spreadsheet(tmp_path):
     assert summary["cin_children"]["rows_in"] == 2
     assert (summary["contacts"]["file_status"], summary["contacts"]["rows_in"]) == ("absent", 0)
     assert summary["contacts"]["raw_table"] == "raw.social_care__contacts"
+
+
+# Issue 11, item 1: record elements out of their schema place are counted and quarantined.
+OUT_OF_PLACE = """<?xml version="1.0" encoding="UTF-8"?>
+<Message>
+  <Header><Source><LEA>916</LEA></Source></Header>
+  <Children>
+    <Child>
+      <ChildIdentifiers><LAchildID>C1</LAchildID></ChildIdentifiers>
+      <CINdetails><CINreferralDate>2023-01-05</CINreferralDate></CINdetails>
+      <Referrals>
+        <CINdetails>
+          <CINreferralDate>2023-02-05</CINreferralDate>
+          <Assessments><AssessmentActualStartDate>2023-02-06</AssessmentActualStartDate></Assessments>
+        </CINdetails>
+      </Referrals>
+      <Section47><S47ActualStartDate>2023-02-07</S47ActualStartDate></Section47>
+    </Child>
+    <CINdetails><CINreferralDate>2023-03-05</CINreferralDate></CINdetails>
+    <Child>
+      <ChildIdentifiers><LAchildID>C2</LAchildID></ChildIdentifiers>
+      <Ethnicity>WBRI</Ethnicity>
+      <Child><ChildIdentifiers><LAchildID>C3</LAchildID></ChildIdentifiers></Child>
+    </Child>
+  </Children>
+  <Archive><Old><Note>x</Note></Old></Archive>
+  <Extra>a note, no elements inside</Extra>
+</Message>
+"""
+PLACED = "element out of place (the CIN census schema has it at Message/Children/Child/{}): not read"
+
+
+def test_record_elements_out_of_place_are_counted_and_quarantined(tmp_path):
+    path = write(tmp_path / "landing", OUT_OF_PLACE)
+    con = duckdb.connect()
+    initialise(con)
+    counts = {}
+    for contract in sc.CIN_CENSUS:
+        result = load_extract(con, ExtractFile(contract, path, dt.date(2023, 7, 7), "x", "916"),
+                              "run1")
+        counts[contract.table] = (result.rows_in, result.rows_loaded, result.rows_quarantined)
+        logged = con.execute("SELECT rows_in, rows_loaded, rows_quarantined FROM meta.loads "
+                             "WHERE source_table = ?", [contract.table]).fetchall()[0]
+        assert logged == counts[contract.table]
+    assert counts == {
+        # C1 (line 5) loads: the <Referrals> it holds is not in the schema, but what that holds
+        # is quarantined on its own. C2 (line 17) holds <Ethnicity> directly (line 19): its value
+        # would be lost, so C2 is quarantined. C3 (line 20) is a <Child> inside a <Child>.
+        # <Archive> (line 23) holds elements where only <Header> and <Children> belong: one
+        # quarantined row. <Extra> (line 24) holds no element: nothing to count.
+        "cin_children": (4, 1, 3),
+        # line 7 loads (C1's referral 1); line 9 is inside <Referrals>; line 16 is in <Children>
+        "cin_referrals": (3, 1, 2),
+        # line 11 is inside the referral of line 9, itself out of place
+        "cin_assessments": (1, 0, 1),
+        # line 14 is directly inside <Child>, not inside a <CINdetails>
+        "cin_section47": (1, 0, 1),
+        "cin_cp_plans": (0, 0, 0),
+    }
+    problems = con.execute("SELECT source_table, row_number, column_name, value, reason "
+                           "FROM quarantine.rows ORDER BY source_table, row_number").fetchall()
+    assert problems == [
+        ("cin_assessments", 11, "Assessments",
+         "Message/Children/Child/Referrals/CINdetails/Assessments",
+         PLACED.format("CINdetails/Assessments")),
+        ("cin_children", 17, "Ethnicity", "Message/Children/Child/Ethnicity",
+         "<Child> holds <Ethnicity> (line 19), which the CIN census schema does not put there: "
+         "what it holds is not read"),
+        ("cin_children", 20, "Child", "Message/Children/Child/Child",
+         "element out of place (the CIN census schema has it at Message/Children/Child): not read"),
+        ("cin_children", 23, "Archive", "Message/Archive",
+         "<Message> holds <Archive>, which the CIN census schema does not put there: what it "
+         "holds is not read"),
+        ("cin_referrals", 9, "CINdetails", "Message/Children/Child/Referrals/CINdetails",
+         PLACED.format("CINdetails")),
+        ("cin_referrals", 16, "CINdetails", "Message/Children/CINdetails",
+         PLACED.format("CINdetails")),
+        ("cin_section47", 14, "Section47", "Message/Children/Child/Section47",
+         PLACED.format("CINdetails/Section47")),
+    ]
+    # the quarantined record keeps what the element held, and the child it was found in
+    [(record,)] = con.execute("SELECT record FROM quarantine.rows WHERE row_number = 9").fetchall()
+    assert '"la_child_id": "C1"' in record and '"cin_referral_date": "2023-02-05"' in record
+    assert con.execute("SELECT _row_number, la_child_id, referral_number, cin_referral_date "
+                       "FROM raw.social_care__cin_referrals").fetchall() == [
+        (7, "C1", "1", "2023-01-05")]
+
+
+def test_elements_outside_children_are_freed_as_they_end(tmp_path, monkeypatch):
+    """Issue 11, item 13: 2,000 elements in the header and in an unknown element before the
+    children; when each child is read the tree holds only the path to it, not the 2,000."""
+    junk = "".join(f"<Note>{n}</Note>\n" for n in range(1000))
+    items = "".join(f"<Item><Code>{n}</Code></Item>\n" for n in range(1000))
+    text = CENSUS.replace("    </Source>\n", "    </Source>\n" + junk).replace(
+        "  <Children>", f"  <Padding>\n{items}  </Padding>\n  <Children>")
+    sizes = []
+    original = cin_xml._take_child
+
+    def spy(child, *args):
+        sizes.append(sum(1 for _ in child.getroottree().iter()))
+        original(child, *args)
+
+    monkeypatch.setattr(cin_xml, "_take_child", spy)
+    tables = read_cin_census(write(tmp_path, text), "916")
+    # the <Padding> (a quarantined row, before the children), C1 and C2
+    assert tables["cin_children"]["la_child_id"].to_list() == [None, "C1", "C2"]
+    # the first child: Message, Header (emptied), Padding (emptied), Children, and the child's
+    # own 36 elements; nothing of the 2,000 notes and items
+    assert sizes[0] < 50 and sizes[1] < 50, sizes
+
+
+def test_a_census_on_one_line_numbers_rows_by_position(tmp_path):
+    """A census written without line breaks is valid XML, but every element starts on line 1:
+    lines cannot tell its rows apart, so each row is numbered by its position among its table's
+    elements in the file (docs/contracts.md)."""
+    path = write(tmp_path / "landing", CENSUS.replace("\n", ""))
+    tables = read_cin_census(path, "916")
+    # C1 is the 1st <Child>, C2 the 2nd
+    assert tables["cin_children"].select("_row_number", "la_child_id").rows() == [
+        (1, "C1"), (2, "C2")]
+    # C1's two referrals are the 1st and 2nd <CINdetails>, C2's the 3rd and 4th
+    assert tables["cin_referrals"].select("_row_number", "la_child_id", "referral_number").rows() \
+        == [(1, "C1", "1"), (2, "C1", "2"), (3, "C2", "1"), (4, "C2", "2")]
+    # both <Assessments> are in C1's second referral
+    assert tables["cin_assessments"].select("_row_number", "referral_number").rows() == [
+        (1, "2"), (2, "2")]
+    con = duckdb.connect()
+    initialise(con)
+    result = load_extract(con, ExtractFile(sc.CIN_REFERRALS, path, dt.date(2023, 7, 7), "x", "916"),
+                          "run1")
+    # the 3rd <CINdetails> has 2023-02-30, the 4th no referral date: rows 3 and 4 quarantined
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (4, 2, 2)
+    assert con.execute("SELECT row_number, reason FROM quarantine.rows ORDER BY 1").fetchall() == [
+        (3, "not a valid date (yyyy-mm-dd)"), (4, "required value missing")]
