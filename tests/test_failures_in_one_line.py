@@ -80,3 +80,17 @@ def test_the_command_line_shows_a_full_disk_in_one_line(published, monkeypatch):
         "error: /data/warehouse/scorecard.duckdb.wal: no space left on the disk ([Errno 28] No "
         "space left on device); free some space and run again (the published database is "
         "unchanged)")
+
+
+def test_a_warehouse_where_none_can_be_written_is_refused_before_anything_starts(tmp_path):
+    """A warehouse path under a file (or a folder this user may not write) is refused by the
+    preflight, in one line, before Prefect starts or a file is written."""
+    from scorecard.pipeline import preflight
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the warehouse folder should be", encoding="utf-8")
+    with pytest.raises(ScorecardError) as refused:
+        preflight(Q1, None, small_landing(tmp_path), blocker / "wh" / "scorecard.duckdb", True)
+    assert str(refused.value) == (
+        f"{blocker / 'wh'}: cannot write the warehouse here (not a writable folder); choose "
+        "another --warehouse or fix the folder's permissions")
