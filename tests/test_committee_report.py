@@ -537,6 +537,28 @@ def test_xlsx_one_sheet_per_scorecard_with_formats_and_status_rules(published, t
         assert all(rng.startswith("J") and ":K" in rng for rng in ranges)
 
 
+def test_xlsx_comparators_are_numbers_and_rows_fit_their_wrapped_text(published, tmp_path,
+                                                                      report_rows):
+    """The comparator column holds numbers or blanks only (no `n/a` text to break a sum or a
+    sort), and each KPI row has a height for its longest wrapped cell: LibreOffice prints rows at
+    the height stored in the file, so a row without one overlaps the next."""
+    out = write_scorecard_xlsx(published, COUNCIL, PERIOD_END, tmp_path / "scorecard.xlsx")
+    workbook = load_workbook(out)
+    for ws in workbook.worksheets:
+        titles = {ws.cell(row=r, column=1).value: r for r in range(1, ws.max_row + 1)}
+        for kpi in (k for k in catalogue() if k["title"] in titles):
+            row, r = titles[kpi["title"]], report_rows[kpi["kpi_code"]]
+            comparator = ws.cell(row=row, column=15).value
+            assert comparator is None or isinstance(comparator, (int, float))
+            assert (comparator is None) == (r["comparator"] is None)
+            if comparator is None:
+                assert ws.cell(row=row, column=16).value == "no comparator"
+            # the comment column is 60 characters wide: 65 characters a line at most
+            comment = ws.cell(row=row, column=14).value or ""
+            lines = max(1, -(-len(comment) // 65))
+            assert ws.row_dimensions[row].height >= 15 * lines
+
+
 def test_xlsx_escapes_formula_like_text(published, tmp_path):
     hostile = {"GM01": '=HYPERLINK("http://example.invalid","click")', "GM02": "+1+1",
                "GM03": "@SUM(1,2)", "QA01": "-2+3"}

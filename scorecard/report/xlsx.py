@@ -139,12 +139,12 @@ def _write_sheet(ws, data: CommitteeData, card: Scorecard, period_end_text: str)
             if comment and kpi.comment_drafted:
                 comment = f"Drafted from the figures: {comment}"
             _text(ws, row, 14, comment, alignment=WRAP, border=BORDER)
-            if kpi.comparator is None:
-                _text(ws, row, 15, "n/a", border=BORDER,
-                      alignment=Alignment(horizontal="right", vertical="top"))
-            else:
-                _number(ws, row, 15, kpi.comparator, kpi)
-            _text(ws, row, 16, kpi.comparator_year, border=BORDER, alignment=WRAP)
+            # the comparator column holds numbers only (a blank where there is none), so that
+            # a spreadsheet can sum, sort and chart it; the year column says why it is blank
+            _number(ws, row, 15, kpi.comparator, kpi)
+            _text(ws, row, 16, kpi.comparator_year if kpi.comparator is not None
+                  else "no comparator", border=BORDER, alignment=WRAP)
+            _fit_row_height(ws, row)
             row += 1
         row += 1
     # the key, whose status words the same rules colour
@@ -166,6 +166,22 @@ def _write_sheet(ws, data: CommitteeData, card: Scorecard, period_end_text: str)
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:2"
+
+
+LINE_POINTS = 15  # one line of 11-point Calibri, as Excel and LibreOffice lay it out
+
+
+def _fit_row_height(ws, row: int) -> None:
+    """Set the row's height for its longest wrapped cell. Excel grows a row to fit wrapped text
+    when it opens a file, LibreOffice's print layout does not, and rows printed from it overlap."""
+    lines = 1
+    for column, width in enumerate(WIDTHS, start=1):
+        value = ws.cell(row=row, column=column).value
+        if isinstance(value, str) and value:
+            per_line = max(int(width * 1.1) - 1, 1)  # characters of a column width, roughly
+            wrapped = sum(-(-len(part) // per_line) or 1 for part in value.split("\n"))
+            lines = max(lines, wrapped)
+    ws.row_dimensions[row].height = LINE_POINTS * lines + 3
 
 
 def _status_rules(ws, data: CommitteeData, first: int, last: int) -> None:
