@@ -14,15 +14,13 @@ SELECT
     parse_iso_date(dob)                                           AS birth_date,
     parse_iso_date(contact_date)                                  AS contact_date,
     trim(in_touch)                                                AS in_touch,
-    nullif(blank_to_null(activity), '0')                          AS activity,
-    nullif(blank_to_null(accommodation), '0')                     AS accommodation,
+    dfe_care_leaver_code(activity)                                AS activity,
+    dfe_care_leaver_code(accommodation)                           AS accommodation,
     coalesce(blank_to_null(activity) = '0', false)                AS activity_not_applicable,
     coalesce(blank_to_null(accommodation) = '0', false)           AS accommodation_not_applicable,
-    right(nullif(blank_to_null(accommodation), '0'), 1) = '1'     AS suitably_accommodated,
-    coalesce(left(blank_to_null(accommodation), 1) IN ('G', 'H', 'R'), false)
-                                                                  AS residence_unknown_or_abroad,
-    coalesce(blank_to_null(activity) IN ('F1', 'P1', 'F2', 'P2', 'F4', 'P4', 'F5', 'P5'), false)
-                                                                  AS in_education_employment_training,
+    dfe_suitably_accommodated(accommodation)                      AS suitably_accommodated,
+    dfe_residence_unknown_or_abroad(accommodation)                AS residence_unknown_or_abroad,
+    dfe_in_education_employment_training(activity)                AS in_education_employment_training,
     _load_id,
     _source_file,
     _row_number
