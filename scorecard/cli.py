@@ -154,13 +154,16 @@ def serve(
     warehouse: WarehouseOption = config.DEFAULT_WAREHOUSE,
     port: Annotated[int, typer.Option(help="Port of the local Prefect server (and its UI).")]
     = 4200,
+    demo_key: DemoKeyOption = False,
 ) -> None:
     """Serve the quarterly deployment on its schedule against a local Prefect server (started
-    here unless PREFECT_API_URL points at one). Stop with Ctrl-C or SIGTERM."""
+    here unless PREFECT_API_URL points at one; Prefect's files in .prefect beside --warehouse
+    unless PREFECT_HOME is set). Stop with Ctrl-C or SIGTERM."""
+    config.use_prefect_home_beside(warehouse)  # before Prefect is imported
     from scorecard.serve import serve_quarterly
 
     try:
-        serve_quarterly(landing, warehouse, port)
+        serve_quarterly(landing, warehouse, port, demo_key)
     except ScorecardError as exc:
         _fail(str(exc))
 
@@ -267,9 +270,10 @@ def run(
 ) -> None:
     """Run the quarterly_scorecard flow for a quarter end and say what it published (or that
     its inputs are those of the last run, so nothing was rebuilt; --force rebuilds)."""
-    # Prefect reads its settings when first imported: decide its log level before that. Without
-    # --verbose a failure is the one line below, not Prefect's traceback of the same error.
-    os.environ["PREFECT_LOGGING_LEVEL"] = "INFO" if verbose else "CRITICAL"
+    # Prefect reads its settings when first imported: decide its console's log level before
+    # that. The run's log goes to the Prefect API (its UI) either way; without --verbose a
+    # failure is the one line below, not Prefect's traceback of the same error.
+    os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "INFO" if verbose else "CRITICAL"
     from scorecard.pipeline import preflight
     from scorecard.runlock import run_lock
 
@@ -277,6 +281,7 @@ def run(
     try:
         # refused at once, before Prefect's server starts and before any file is written
         preflight(end, start, landing, warehouse, demo_key)
+        config.use_prefect_home_beside(warehouse)
         with run_lock(warehouse, wait), _prefect_api():
             from flows.quarterly_scorecard import quarterly_scorecard
 
