@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
@@ -84,7 +85,16 @@ def _prefect_api():
         try:
             yield
         finally:
+            _send_pending_logs()  # before the server goes: the run's last log lines are queued
             del os.environ["PREFECT_API_URL"]
+
+
+def _send_pending_logs() -> None:
+    """Send the log lines Prefect's log worker still holds to the API, waiting at most 10 s."""
+    if "prefect.logging.handlers" in sys.modules:
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all(timeout=10)
 
 
 def _date(value: str) -> dt.date:
