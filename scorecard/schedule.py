@@ -20,7 +20,8 @@ def quarterly_cron() -> str:
 
 
 def latest_quarter_end(today: dt.date) -> dt.date:
-    """The last quarter end strictly before `today`: what a scheduled run reports."""
+    """The last quarter end strictly before `today` (a scheduled run reports the quarter its
+    extracts cover instead: `covered_quarter_end`)."""
     month = ((today.month - 1) // 3) * 3  # months completed in the year before this quarter
     end = dt.date(today.year, 1, 1) + relativedelta(months=month) - dt.timedelta(days=1)
     return end

@@ -40,7 +40,7 @@ def test_prefect_yaml_declares_the_quarterly_schedule():
     (D(2023, 7, 7), D(2023, 6, 30)), (D(2023, 7, 1), D(2023, 6, 30)), (D(2023, 6, 30), D(2023, 3, 31)),
     (D(2024, 1, 7), D(2023, 12, 31)), (D(2023, 10, 7), D(2023, 9, 30)), (D(2023, 4, 7), D(2023, 3, 31)),
 ])
-def test_a_scheduled_run_reports_the_quarter_just_ended(today, reported):
+def test_the_last_quarter_end_before_a_day(today, reported):
     assert latest_quarter_end(today) == reported
 
 
