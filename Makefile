@@ -12,7 +12,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
 
-.PHONY: demo test lock clean
+.PHONY: demo test test-slow browser-tools lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,16 @@ demo: $(STAMP)
 	$(BIN)/scorecard report --period-end 2023-06-30 --council 916 \
 		--published warehouse/scorecard_published.duckdb --out warehouse
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+# `make test`: every test but the long end-to-end ones; `make test-slow`: those (CI runs both).
+# The browser tests need Debian's chromium and poppler-utils: installed first when missing.
+test: $(STAMP) browser-tools
+	$(BIN)/python -m pytest -m "not slow"
+
+test-slow: $(STAMP) browser-tools
+	$(BIN)/python -m pytest -m slow
+
+browser-tools:
+	@.ci/install-browser-tools
 
 # Re-pin every transitive dependency after changing pyproject.toml.
 lock: $(STAMP)

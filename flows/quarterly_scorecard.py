@@ -4,19 +4,21 @@ Each task is one call into `scorecard.pipeline`; the logic lives there (and in `
 be tested without Prefect. Tasks take paths and plain values, never connections or frames.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: Prefect validates a deployment run's parameters
+# with a pydantic model built from these annotations, which must be real types, not strings
+# naming `dt` (a run from the UI's Run button failed "Quarterly_ScorecardModel is not fully
+# defined").
 import datetime as dt
 from pathlib import Path
 
 import scorecard  # noqa: F401  (offline settings before Prefect is imported)
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from scorecard import pipeline, quality
 from scorecard.errors import ScorecardError
-from scorecard.schedule import latest_quarter_end
+from scorecard.schedule import covered_quarter_end
 from scorecard.runlock import run_lock
 
 
@@ -25,6 +27,7 @@ def run_summary_markdown(summary: dict) -> str:
     lines = [
         f"### Quarterly scorecard run `{summary['run_id']}`",
         "",
+        *([f"{summary['period_end_chosen']}.", ""] if summary.get("period_end_chosen") else []),
         *([f"Unchanged: {summary['message']}.", ""] if summary["same_inputs_as"] else []),
         "| | |",
         "|---|---|",
@@ -50,36 +53,98 @@ def _transient(task, task_run, state) -> bool:
 @task(name="extract", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=30,
       retry_condition_fn=_transient)
 def extract(landing: str, period_end: dt.date) -> list[dict]:
-    return pipeline.extract(Path(landing), period_end)
+    manifest = pipeline.extract(Path(landing), period_end)
+    log = get_run_logger()
+    present = [m for m in manifest if m["sha256"]]
+    for source in sorted({m["source"] for m in present}):
+        dates = sorted({m["extract_date"] for m in present if m["source"] == source})
+        log.info("%s: extract of %s, %d files", source, ", ".join(dates),
+                 sum(1 for m in present if m["source"] == source))
+    log.info("%d extract files found for %s; %d expected files absent (loaded as empty tables)",
+             len(present), period_end, len(manifest) - len(present))
+    return manifest
 
 
 @task(name="load", cache_policy=NO_CACHE)
 def load(warehouse: str, run_id: str, manifest: list[dict]) -> list[dict]:
-    return pipeline.load_extracts(Path(warehouse), run_id, manifest)
+    loads = pipeline.load_extracts(Path(warehouse), run_id, manifest)
+    log = get_run_logger()
+    present = {m["path"] for m in manifest if m["sha256"]}
+    for result in loads:
+        if result["source_file"] not in present:
+            continue
+        log.info("%s: %s rows in, %s loaded, %s quarantined (%s)", result["raw_table"],
+                 result["rows_in"], result["rows_loaded"], result["rows_quarantined"],
+                 "read" if result["reloaded"] else "unchanged since its last load, not read")
+        if result["rows_quarantined"]:
+            log.warning("%s: %s rows quarantined (reasons in quarantine.rows)",
+                        result["raw_table"], result["rows_quarantined"])
+    totals = pipeline.load_totals(manifest, loads)
+    log.info("loaded %d rows, quarantined %d; %d of %d extract files read",
+             totals["rows_loaded"], totals["rows_quarantined"], totals["files_reloaded"],
+             totals["files"])
+    return loads
 
 
 @task(name="fingerprint", cache_policy=NO_CACHE)
 def fingerprint(warehouse: str, run_id: str, period_ends: list[dt.date], manifest: list[dict],
                 demo_key: bool, published: str | None, force: bool) -> dict:
-    return pipeline.fingerprint_run(Path(warehouse), run_id, period_ends, manifest, demo_key,
-                                    Path(published) if published else None, force)
+    rerun = pipeline.fingerprint_run(Path(warehouse), run_id, period_ends, manifest, demo_key,
+                                     Path(published) if published else None, force)
+    log = get_run_logger()
+    if rerun["same_inputs_as"]:
+        log.info("unchanged: %s; stopping here (force rebuilds)", rerun["message"])
+    elif force:
+        log.info("force: building, checking and publishing whatever the inputs")
+    else:
+        log.info("inputs differ from the last successful run's: building, checking, publishing")
+    return rerun
 
 
 @task(name="build", cache_policy=NO_CACHE)
 def build(warehouse: str, run_id: str, period_end: dt.date, demo_key: bool) -> list[str]:
-    return pipeline.build(Path(warehouse), run_id, period_end, demo_key)
+    built = pipeline.build(Path(warehouse), run_id, period_end, demo_key)
+    get_run_logger().info("built %d SQL models (staging to marts) for %s", len(built), period_end)
+    return built
 
 
 @task(name="check", cache_policy=NO_CACHE)
 def check(warehouse: str, run_id: str) -> dict:
-    return pipeline.check(Path(warehouse), run_id)
+    log = get_run_logger()
+    try:
+        checks = pipeline.check(Path(warehouse), run_id)
+    except ScorecardError as exc:
+        log.error("%s", exc)
+        raise
+    log.info("quality gate passed: %d checks, %d warnings; report %s", checks["checks_run"],
+             len(checks["warnings"]), checks["report"])
+    if checks["suites_skipped"]:
+        log.info("no file sent, suite not run: %s", ", ".join(checks["suites_skipped"]))
+    for warning in checks["warnings"]:
+        log.warning("%s", warning)
+    return checks
 
 
 @task(name="publish", cache_policy=NO_CACHE)
 def publish(warehouse: str, run_id: str, period_ends: list[dt.date], manifest: list[dict],
             published: str | None) -> dict:
-    return pipeline.publish_run(Path(warehouse), run_id, period_ends, manifest,
-                                Path(published) if published else None)
+    publication = pipeline.publish_run(Path(warehouse), run_id, period_ends, manifest,
+                                       Path(published) if published else None)
+    log = get_run_logger()
+    if publication["period_ends"]:
+        log.info("published %d KPI rows for %s (councils %s) as publication %s to %s",
+                 publication["kpi_rows"], ", ".join(publication["period_ends"]),
+                 ", ".join(publication["councils"]), publication["publication_id"],
+                 publication["published"])
+    if publication["unchanged_period_ends"]:
+        log.info("already published, kept as published: %s",
+                 ", ".join(publication["unchanged_period_ends"]))
+    if publication["restatements"]:
+        log.warning("%d restated figures recorded in published.restatements",
+                    publication["restatements"])
+    if not publication["publication_id"]:
+        log.info("nothing new to publish; the published database is unchanged")
+    return publication
 
 
 @flow(name="quarterly_scorecard")
@@ -100,8 +165,18 @@ def quarterly_scorecard(
     after loading with status `unchanged` (`scorecard.fingerprint`); `force` rebuilds anyway.
 
     One run at a time per warehouse: a second one waits up to `wait_seconds`, then is refused.
-    With no `period_end` (a scheduled run) it reports the last quarter ended before today."""
-    period_end = period_end or latest_quarter_end(dt.date.today())
+    With no `period_end` (a scheduled run, or the UI's Run button) it reports the latest quarter
+    end the extracts cover (`scorecard.schedule.covered_quarter_end`), and says so."""
+    log = get_run_logger()
+    chosen = None
+    if period_end is None:
+        period_end, deciding = covered_quarter_end(Path(landing))
+        chosen = (f"No period end given: reporting {period_end}, the latest quarter end the "
+                  f"extracts cover (newest extract folders dated {deciding} or later)")
+        log.info("%s", chosen)
+    log.info("quarterly scorecard for %s%s: landing %s, warehouse %s%s", period_end,
+             f" (publishing from {publish_from})" if publish_from else "", landing, warehouse,
+             ", force" if force else "")
     pipeline.preflight(period_end, publish_from, Path(landing), Path(warehouse), demo_key)
     quality.import_in_background()  # overlaps GX's slow import with extract, load and build
     with run_lock(Path(warehouse), wait_seconds):
@@ -121,22 +196,26 @@ def quarterly_scorecard(
                 publication = publish(warehouse, run_id, run["period_ends"], manifest, published)
         except Exception as exc:
             pipeline.finish_run(Path(warehouse), run_id, "failed", str(exc))
+            log.error("run %s failed, the published database is as it was: %s", run_id, exc)
             raise
         pipeline.finish_run(Path(warehouse), run_id,
                             "published" if publication["publication_id"] else "unchanged",
                             rerun["message"])
     summary = {
         "run_id": run_id,
+        "period_end": period_end.isoformat(),
+        "period_end_chosen": chosen,
         "same_inputs_as": rerun["same_inputs_as"],
         "message": rerun["message"],
         **publication,
-        "rows_loaded": sum(r["rows_loaded"] for r in loads),
-        "rows_quarantined": sum(r["rows_quarantined"] for r in loads),
-        "files_reloaded": sum(r["reloaded"] for r in loads),
+        **pipeline.load_totals(manifest, loads),
         "checks_run": checks["checks_run"],
         "quality_report": checks["report"],
         "warnings": checks["warnings"],
     }
+    log.info("run %s finished: %s", run_id,
+             f"published {', '.join(summary['period_ends'])}" if summary["period_ends"]
+             else "unchanged" if summary["same_inputs_as"] else "nothing new published")
     create_markdown_artifact(key="scorecard-run-summary", markdown=run_summary_markdown(summary),
                              description=f"Quarterly scorecard run for {period_end}")
     return summary

@@ -4,23 +4,61 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+import typer.core
 
 from scorecard import config
 from scorecard.errors import ScorecardError, one_line
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+def _no_metavar_on_flags(params: list) -> list:
+    """An on/off flag (`--force`, `--help`) takes no value: its help shows no `<bool>` type."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class _Command(typer.core.TyperCommand):
+    def get_params(self, ctx):
+        return _no_metavar_on_flags(super().get_params(ctx))
+
+
+class _Commands(typer.core.TyperGroup):
+    """`run`, the main command, first; then the others in the order they are defined."""
+
+    def list_commands(self, ctx):
+        return sorted(super().list_commands(ctx), key=lambda name: name != "run")
+
+    def get_params(self, ctx):
+        return _no_metavar_on_flags(super().get_params(ctx))
+
+
+app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
                   help="Quarterly performance scorecard warehouse.")
+
+
+def command(**kwargs):
+    """`app.command`, with flags shown without a value type."""
+    return app.command(cls=_Command, **kwargs)
 
 
 LandingOption = Annotated[Path, typer.Option(help="Landing zone holding the extracts.")]
 WarehouseOption = Annotated[Path, typer.Option(help="DuckDB build warehouse file.")]
 DemoKeyOption = Annotated[bool, typer.Option(
     "--demo-key", help="Pseudonymise with the public demo key (synthetic demo data only).")]
+PublishedOption = Annotated[Optional[Path], typer.Option(
+    help="Published database readers use (default: scorecard_published.duckdb beside --warehouse).")]
+WaitOption = Annotated[float, typer.Option(
+    help="Seconds to wait for another run of the same warehouse to finish.")]
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Build, check and publish even if the inputs are those of the last run.")]
+VerboseOption = Annotated[bool, typer.Option(
+    "--verbose", help="Show Prefect's run logs, tracebacks included.")]
 
 
 # Every file a command writes (warehouse, reports, Parquet, exports, Prefect's store) may be read
@@ -47,7 +85,16 @@ def _prefect_api():
         try:
             yield
         finally:
+            _send_pending_logs()  # before the server goes: the run's last log lines are queued
             del os.environ["PREFECT_API_URL"]
+
+
+def _send_pending_logs() -> None:
+    """Send the log lines Prefect's log worker still holds to the API, waiting at most 10 s."""
+    if "prefect.logging.handlers" in sys.modules:
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all(timeout=10)
 
 
 def _date(value: str) -> dt.date:
@@ -62,7 +109,7 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
-@app.command()
+@command()
 def demo(
     out: Annotated[Path, typer.Option(help="Landing zone to write the demo council's extracts to.")]
     = config.DEFAULT_LANDING,
@@ -75,21 +122,25 @@ def demo(
         typer.echo(str(path))
 
 
-@app.command()
+@command()
 def backfill(
     from_: Annotated[str, typer.Option("--from", help="First quarter end to publish, YYYY-MM-DD.")],
     to: Annotated[str, typer.Option("--to", help="Last quarter end to publish, YYYY-MM-DD.")],
     landing: LandingOption = config.DEFAULT_LANDING,
     warehouse: WarehouseOption = config.DEFAULT_WAREHOUSE,
     demo_key: DemoKeyOption = False,
+    published: PublishedOption = None,
+    wait: WaitOption = 0,
+    force: ForceOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Publish every quarter from --from to --to in one run (quarters already published are
     kept as published; differences are recorded as restatements)."""
     run(period_end=to, landing=landing, warehouse=warehouse, backfill_from=from_,
-        demo_key=demo_key, published=None, wait=0, force=False, verbose=False)
+        demo_key=demo_key, published=published, wait=wait, force=force, verbose=verbose)
 
 
-@app.command()
+@command()
 def status(
     warehouse: WarehouseOption = config.DEFAULT_WAREHOUSE,
     limit: Annotated[int, typer.Option(help="How many recent runs to show.")] = 10,
@@ -106,25 +157,28 @@ def status(
         typer.echo(line)
 
 
-@app.command()
+@command()
 def serve(
     landing: Annotated[Path, typer.Option(help="Landing zone the scheduled runs read.")]
     = config.DEFAULT_LANDING,
     warehouse: WarehouseOption = config.DEFAULT_WAREHOUSE,
     port: Annotated[int, typer.Option(help="Port of the local Prefect server (and its UI).")]
     = 4200,
+    demo_key: DemoKeyOption = False,
 ) -> None:
     """Serve the quarterly deployment on its schedule against a local Prefect server (started
-    here unless PREFECT_API_URL points at one). Stop with Ctrl-C or SIGTERM."""
+    here unless PREFECT_API_URL points at one; Prefect's files in .prefect beside --warehouse
+    unless PREFECT_HOME is set). Stop with Ctrl-C or SIGTERM."""
+    config.use_prefect_home_beside(warehouse)  # before Prefect is imported
     from scorecard.serve import serve_quarterly
 
     try:
-        serve_quarterly(landing, warehouse, port)
+        serve_quarterly(landing, warehouse, port, demo_key)
     except ScorecardError as exc:
         _fail(str(exc))
 
 
-@app.command()
+@command()
 def report(
     period_end: Annotated[str, typer.Option(help="Quarter end to report, YYYY-MM-DD.")],
     council: Annotated[str, typer.Option(help="The council's three-digit LA code.")]
@@ -156,7 +210,7 @@ def report(
     typer.echo(f"parquet: {len(written['parquet'])} files in {written['parquet'][0].parent}")
 
 
-@app.command()
+@command()
 def export(
     period_end: Annotated[str, typer.Option(help="Quarter end to export, YYYY-MM-DD.")],
     out: Annotated[Path, typer.Option(help="CSV file to write.")],
@@ -176,7 +230,7 @@ def export(
     typer.echo(f"wrote {len(frame)} rows to {write_csv(frame, out)}")
 
 
-@app.command()
+@command()
 def comparators(
     la_code: Annotated[str, typer.Option(help="The council's three-digit (old) DfE LA code.")],
     year: Annotated[str, typer.Option(help="DfE reporting year, e.g. 2021-22.")],
@@ -200,7 +254,17 @@ def comparators(
     typer.echo(f"wrote {out}")
 
 
-@app.command()
+def files_read(result: dict) -> str:
+    """How many extract files the run read, and why it did not read the others."""
+    read, files = result["files_reloaded"], result["files"]
+    if read == files:
+        return f"{files} files read"
+    if read == 0:
+        return f"no file read: all {files} unchanged since their last load"
+    return f"{read} of {files} files read, the rest unchanged since their last load"
+
+
+@command()
 def run(
     period_end: Annotated[str, typer.Option(help="Quarter end to report, YYYY-MM-DD.")],
     landing: LandingOption = config.DEFAULT_LANDING,
@@ -209,22 +273,17 @@ def run(
         help="Also publish every quarter from this quarter end (YYYY-MM-DD) up to --period-end.")]
     = None,
     demo_key: DemoKeyOption = False,
-    published: Annotated[Optional[Path], typer.Option(
-        help="Published database readers use (default: scorecard_published.duckdb beside --warehouse).")]
-    = None,
-    wait: Annotated[float, typer.Option(
-        help="Seconds to wait for another run of the same warehouse to finish.")] = 0,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Build, check and publish even if the inputs are those of the last run.")]
-    = False,
-    verbose: Annotated[bool, typer.Option(
-        "--verbose", help="Show Prefect's run logs, tracebacks included.")] = False,
+    published: PublishedOption = None,
+    wait: WaitOption = 0,
+    force: ForceOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Run the quarterly_scorecard flow for a quarter end and say what it published (or that
     its inputs are those of the last run, so nothing was rebuilt; --force rebuilds)."""
-    # Prefect reads its settings when first imported: decide its log level before that. Without
-    # --verbose a failure is the one line below, not Prefect's traceback of the same error.
-    os.environ["PREFECT_LOGGING_LEVEL"] = "INFO" if verbose else "CRITICAL"
+    # Prefect reads its settings when first imported: decide its console's log level before
+    # that. The run's log goes to the Prefect API (its UI) either way; without --verbose a
+    # failure is the one line below, not Prefect's traceback of the same error.
+    os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "INFO" if verbose else "CRITICAL"
     from scorecard.pipeline import preflight
     from scorecard.runlock import run_lock
 
@@ -232,6 +291,7 @@ def run(
     try:
         # refused at once, before Prefect's server starts and before any file is written
         preflight(end, start, landing, warehouse, demo_key)
+        config.use_prefect_home_beside(warehouse)
         with run_lock(warehouse, wait), _prefect_api():
             from flows.quarterly_scorecard import quarterly_scorecard
 
@@ -265,8 +325,8 @@ def run(
         typer.echo(f"already published, kept as published: {', '.join(result['unchanged_period_ends'])}"
                    + (f" ({result['restatements']} restated figures recorded in "
                       "published.restatements)" if result["restatements"] else ""))
-    loaded = (f"loaded {result['rows_loaded']} rows ({result['files_reloaded']} files read, the "
-              f"rest unchanged since their last load), quarantined {result['rows_quarantined']}")
+    loaded = (f"loaded {result['rows_loaded']} rows ({files_read(result)}), "
+              f"quarantined {result['rows_quarantined']}")
     if result["same_inputs_as"]:
         typer.echo(f"{loaded}; no checks run (run {result['same_inputs_as']} passed them on the "
                    "same inputs)")

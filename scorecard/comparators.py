@@ -253,10 +253,19 @@ def merge_into(frame: pl.DataFrame, out: Path) -> pl.DataFrame:
     years); recomputing a council's year replaces only those KPIs' rows for that council and year.
     """
     out = Path(out)
-    if not out.is_file():
+    # absent, or empty (a file just created to receive them): nothing to keep
+    if not out.is_file() or out.read_bytes().strip() in (b"", b"\xef\xbb\xbf"):
         return frame
-    existing = pl.read_csv(out, infer_schema=False)
+    try:
+        existing = pl.read_csv(out, infer_schema=False)
+    except (pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
+        raise ScorecardError(f"{out}: not a comparators CSV ({str(exc).splitlines()[0]}); "
+                             "choose a new --out file") from None
     key = ["council_code", "kpi_code", "comparator_year"]
+    missing = [c for c in [*key, "comparator"] if c not in existing.columns]
+    if missing:
+        raise ScorecardError(f"{out}: not a comparators CSV (no column {', '.join(missing)}); "
+                             "choose a new --out file")
     kept = existing.join(frame.select(key), on=key, how="anti").with_columns(
         pl.col("comparator").cast(pl.Float64, strict=False))
     for column in ("neighbours_used", "neighbours_suppressed"):

@@ -12,8 +12,11 @@ from pathlib import Path
 OFFLINE_DEFAULTS = {
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_LOGGING_TO_API_ENABLED": "false",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
+    # Each run's log lines (and failures) go to the Prefect API, where its UI shows them; the
+    # console shows warnings only (`scorecard run --verbose` shows the run's log there too).
+    "PREFECT_LOGGING_TO_API_ENABLED": "true",
+    "PREFECT_LOGGING_LEVEL": "INFO",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     "GX_ANALYTICS_ENABLED": "false",
 }
@@ -38,3 +41,21 @@ DEMO_COUNCIL_CODE = "916"
 
 # Pseudonymisation key. The demo has its own, public, key; a council's run sets SCORECARD_HMAC_KEY.
 DEMO_HMAC_KEY = "scorecard-demo-key-not-secret"
+
+
+def prefect_home_for(warehouse: Path) -> Path:
+    """Where Prefect keeps its database and profiles for a warehouse's runs: `.prefect` beside
+    the warehouse file, so that warehouses (and their runs' history) do not share ~/.prefect."""
+    return Path(warehouse).resolve().parent / ".prefect"
+
+
+def use_prefect_home_beside(warehouse: Path) -> None:
+    """Set PREFECT_HOME beside `warehouse` unless it is set. Prefect reads it once, when it is
+    first imported: called by `scorecard run` and `scorecard serve` before that."""
+    import sys
+
+    if os.environ.get("PREFECT_HOME") or "prefect" in sys.modules:
+        return
+    home = prefect_home_for(warehouse)
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["PREFECT_HOME"] = str(home)

@@ -110,6 +110,16 @@ def _folder_extracts(folder: Path, contracts: list[Contract], extract_date: dt.d
     return found
 
 
+def newest_extract_dates(landing: Path) -> dict[str, dt.date]:
+    """Each source's newest extract folder date (sources without one are left out)."""
+    newest = {}
+    for source in SOURCES:
+        dates = _extract_dates(Path(landing) / source)
+        if dates:
+            newest[source] = dates[-1]
+    return newest
+
+
 def find_extracts(landing: Path, period_end: dt.date) -> list[ExtractFile]:
     """For each source, the newest extract folder dated on or after the period end.
 

@@ -113,6 +113,16 @@ def load_extracts(warehouse: Path, run_id: str, manifest: list[dict]) -> list[di
         return [asdict(result) for result in load.load_all(con, extracts, run_id)]
 
 
+def load_totals(manifest: list[dict], loads: list[dict]) -> dict:
+    """A run's loads in sum: rows loaded and quarantined, extract files present (an absent
+    file is loaded as an empty table, not counted) and how many of them were read this run."""
+    present = {m["path"] for m in manifest if m["sha256"]}
+    files = [r for r in loads if r["source_file"] in present]
+    return {"rows_loaded": sum(r["rows_loaded"] for r in loads),
+            "rows_quarantined": sum(r["rows_quarantined"] for r in loads),
+            "files": len(files), "files_reloaded": sum(r["reloaded"] for r in files)}
+
+
 def fingerprint_run(warehouse: Path, run_id: str, period_ends: list[dt.date], manifest: list[dict],
                     demo_key: bool = False, published: Path | None = None,
                     force: bool = False) -> dict:

@@ -77,7 +77,10 @@ def local_server(port: int, ui: bool = True) -> Iterator[str]:
         command = [sys.executable, "-m", "uvicorn", "--factory",
                    "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port",
                    str(port), "--log-level", "error", "--lifespan", "on"]
-    env = {**os.environ, "PREFECT_UI_ENABLED": "1" if ui else "0"}
+    # The UI's pages call the API at PREFECT_UI_API_URL, which Prefect otherwise takes from its
+    # default port (4200) whatever --port says: a UI on another port showed no runs at all.
+    env = {**os.environ, "PREFECT_UI_ENABLED": "1" if ui else "0", "PREFECT_UI_API_URL": api_url,
+           "PREFECT_SERVER_API_HOST": "127.0.0.1", "PREFECT_SERVER_API_PORT": str(port)}
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env=env, preexec_fn=_die_with_parent)
     try:
@@ -98,7 +101,14 @@ def local_server(port: int, ui: bool = True) -> Iterator[str]:
             pass
 
 
-def _serve(landing: Path, warehouse: Path) -> None:
+def deployment_parameters(landing: Path, warehouse: Path, demo_key: bool = False) -> dict:
+    """The deployment's parameters: what a scheduled run uses, and what the UI's Run button
+    offers to change (a period end, the demo key, force, another published file, a wait)."""
+    return {"period_end": None, "landing": str(landing), "warehouse": str(warehouse),
+            "demo_key": demo_key, "force": False, "published": None, "wait_seconds": 0}
+
+
+def _serve(landing: Path, warehouse: Path, demo_key: bool) -> None:
     from prefect.schedules import Cron
 
     from flows.quarterly_scorecard import quarterly_scorecard
@@ -106,22 +116,22 @@ def _serve(landing: Path, warehouse: Path) -> None:
     quarterly_scorecard.serve(
         name=DEPLOYMENT_NAME,
         schedules=[Cron(quarterly_cron(), timezone=TIMEZONE)],
-        parameters={"period_end": None, "landing": str(landing), "warehouse": str(warehouse)},
+        parameters=deployment_parameters(landing, warehouse, demo_key),
         description="The quarterly performance scorecard: extract, load, build, check, publish.",
         tags=["scorecard"],
         pause_on_shutdown=False,  # a restart of the server process must not pause the schedule
     )
 
 
-def serve_quarterly(landing: Path, warehouse: Path, port: int) -> None:
+def serve_quarterly(landing: Path, warehouse: Path, port: int, demo_key: bool = False) -> None:
     # SIGTERM (a service manager stopping us) ends serving like Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         if os.environ.get("PREFECT_API_URL"):
-            _serve(landing, warehouse)
+            _serve(landing, warehouse, demo_key)
             return
         with local_server(port) as api_url:
             os.environ["PREFECT_API_URL"] = api_url  # before Prefect reads its settings
-            _serve(landing, warehouse)
+            _serve(landing, warehouse, demo_key)
     except KeyboardInterrupt:
         pass

@@ -3,7 +3,7 @@ workbook and the Parquet exports, all generated from the published database alon
 
 The published database is built once from the demo council's extracts (five quarters, Jun-22 to
 Jun-23). Tests marked `browser` run Debian's chromium and poppler's pdftotext; they fail, not
-skip, when those are missing (CI installs them: .ci/run).
+skip, when those are missing (`make test` installs them: .ci/install-browser-tools).
 """
 
 from __future__ import annotations
