@@ -68,3 +68,41 @@ def test_the_duplicated_child_is_reported_masked(run):
 def test_no_output_holds_an_identifier(run, output):
     text = repr(run["result"]["warnings"]) if output == "warnings" else str(run[output])
     assert UPN not in text and CHILD not in text
+
+
+@pytest.mark.slow
+def test_neither_the_command_line_nor_prefects_store_holds_an_identifier(tmp_path):
+    """The same extract through `scorecard run`: its console output, every log line and
+    artifact in Prefect's store (beside the warehouse) and every file the run wrote."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    landing = small_landing(tmp_path)
+    header = [dict(child("C1", D(2012, 3, 1)), upn=UPN), child(CHILD, D(2013, 3, 1)),
+              child(CHILD, D(2013, 3, 1))]
+    write_903(landing, header, [episode("C1", D(2023, 4, 3))])
+    warehouse = tmp_path / "wh" / "scorecard.duckdb"
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("PREFECT_API") and k != "PREFECT_HOME"}
+    run = subprocess.run([sys.executable, "-m", "scorecard.cli", "run", "--period-end",
+                          Q1.isoformat(), "--landing", str(landing), "--warehouse",
+                          str(warehouse), "--demo-key"], env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "X99999999999" in run.stdout                  # the warning is there, masked
+    store = sqlite3.connect(warehouse.parent / ".prefect" / "prefect.db")
+    try:
+        logged = "\n".join(m for (m,) in store.execute("SELECT message FROM log"))
+        artifacts = "\n".join(str(d) for (d,) in store.execute("SELECT data FROM artifact"))
+    finally:
+        store.close()
+    assert "X99999999999" in logged
+    for text in (run.stdout, run.stderr, logged, artifacts):
+        assert UPN not in text and CHILD not in text
+    written = [p for p in (tmp_path / "wh").rglob("*") if p.is_file() and p.suffix in
+               (".html", ".csv", ".json", ".md", ".txt", ".log")]
+    for path in written:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert UPN not in text and CHILD not in text, path
