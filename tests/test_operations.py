@@ -161,6 +161,7 @@ def _prefect_log(home: Path) -> list[tuple[str, str]]:
         con.close()
 
 
+@pytest.mark.slow
 def test_scorecard_run_logs_to_prefect_beside_the_warehouse_and_keeps_the_console_quiet(tmp_path):
     """`scorecard run` with neither PREFECT_HOME nor PREFECT_API_URL: Prefect's store is
     `.prefect` beside the warehouse, the run's log lines (and a failed run's error) are in it,
