@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -391,6 +392,10 @@ def write_parquet(published_path: Path, out_dir: Path | None = None) -> list[Pat
     old_umask = os.umask(0o027)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        # left by a writer killed mid-copy (an hour old: not one still being written)
+        for stale in out_dir.glob(".*.parquet.*.tmp"):
+            if time.time() - stale.stat().st_mtime > 3600:
+                stale.unlink(missing_ok=True)
         con = duckdb.connect(str(published_path), read_only=True)
         written = []
         try:
