@@ -236,14 +236,20 @@ def comparators(
     year: Annotated[str, typer.Option(help="DfE reporting year, e.g. 2021-22.")],
     dfe_dir: Annotated[Path, typer.Option(help="Folder of DfE LA-level CSVs and the SN groupings.")],
     out: Annotated[Path, typer.Option(help="Reference CSV to write; rows it already holds for "
-                                           "other KPIs, councils or years are kept.")],
+                                           "other KPIs, councils or years are kept. Each "
+                                           "neighbour's figure goes to comparator_neighbours.csv "
+                                           "beside it.")],
 ) -> None:
     """Statistical-neighbour comparators from DfE's published files (docs/comparators.md)."""
-    from scorecard.comparators import compute_comparators, merge_into, write_comparators
+    from scorecard.comparators import (compute_comparators, compute_neighbour_values, merge_into,
+                                       neighbours_path_for, write_comparators,
+                                       write_neighbour_values)
 
     try:
         frame = compute_comparators(dfe_dir, la_code, year)
+        detail = compute_neighbour_values(dfe_dir, la_code, year)
         write_comparators(merge_into(frame, out), out)
+        write_neighbour_values(detail, neighbours_path_for(out))
     except ScorecardError as exc:
         _fail(str(exc))
         return
@@ -251,7 +257,7 @@ def comparators(
         value = "none" if row["comparator"] is None else f"{row['comparator']:.1f}"
         typer.echo(f"{row['kpi_code']} {year}: {value} "
                    f"({row['neighbours_used']} neighbours, {row['neighbours_suppressed']} suppressed)")
-    typer.echo(f"wrote {out}")
+    typer.echo(f"wrote {out} and {neighbours_path_for(out)}")
 
 
 def files_read(result: dict) -> str:

@@ -153,9 +153,11 @@ def _number(value: object) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _measure_row(measure: ComparatorMeasure, dfe_dir: Path, la_code: str, year: str,
-                 time_period: str, neighbours: list[str],
-                 cache: dict[str, pl.DataFrame]) -> dict:
+def _neighbour_cells(measure: ComparatorMeasure, dfe_dir: Path, year: str, time_period: str,
+                     neighbours: list[str], cache: dict[str, pl.DataFrame]
+                     ) -> list[tuple[str, str | None, Decimal | None]]:
+    """Each neighbour's cell in the measure's DfE file, SN1 first: (LA code, the cell as
+    published or None for no row, the number or None when suppressed/unavailable/absent)."""
     path = Path(dfe_dir) / measure.file
     needed = ["geographic_level", "time_period", "old_la_code", measure.value_column,
               *(column for column, _ in measure.filters)]
@@ -178,15 +180,22 @@ def _measure_row(measure: ComparatorMeasure, dfe_dir: Path, la_code: str, year: 
     if rows.height == 0:
         raise ScorecardError(f"{path}: no local-authority rows for time_period {time_period} with "
                              + ", ".join(f"{c}='{v}'" for c, v in measure.filters))
-    values: list[Decimal] = []
+    cells = []
     for code in neighbours:
         found = rows.filter(pl.col("old_la_code") == code).get_column(measure.value_column)
         if found.len() > 1:
             raise ScorecardError(f"{path}: {found.len()} rows for LA {code}, time_period "
                                  f"{time_period}: the filters on {measure.kpi_code} are ambiguous")
-        number = _number(found[0]) if found.len() == 1 else None
-        if number is not None:
-            values.append(number)
+        raw = _clean(found[0]) if found.len() == 1 else None
+        cells.append((code, raw, _number(raw) if raw is not None else None))
+    return cells
+
+
+def _measure_row(measure: ComparatorMeasure, dfe_dir: Path, la_code: str, year: str,
+                 time_period: str, neighbours: list[str],
+                 cache: dict[str, pl.DataFrame]) -> dict:
+    cells = _neighbour_cells(measure, dfe_dir, year, time_period, neighbours, cache)
+    values = [number for _, _, number in cells if number is not None]
     comparator = None
     if values:
         mean = sum(values, Decimal(0)) / len(values)
@@ -200,6 +209,71 @@ def _measure_row(measure: ComparatorMeasure, dfe_dir: Path, la_code: str, year: 
         "neighbours_used": len(values),
         "neighbours_suppressed": len(neighbours) - len(values),
     }
+
+
+NEIGHBOUR_OUTPUT_COLUMNS = ("council_code", "kpi_code", "comparator_year", "neighbour_rank",
+                            "neighbour_code", "value", "value_as_published", "used_in_mean",
+                            "source_file", "value_column", "row_filters", "time_period")
+NEIGHBOURS_FILE_NAME = "comparator_neighbours.csv"
+
+
+def compute_neighbour_values(dfe_dir: Path, la_code: str, year: str,
+                             measures: tuple[ComparatorMeasure, ...] = MEASURES) -> pl.DataFrame:
+    """One row per measure and statistical neighbour (SN1 = rank 1): the neighbour's figure as
+    DfE publishes it, whether it is in the mean (a number) and where it was read."""
+    time_period = time_period_for(year)
+    year = str(year).strip()
+    code = _clean(la_code)
+    neighbours = read_neighbours(Path(dfe_dir), code)
+    cache: dict[str, pl.DataFrame] = {}
+    rows = []
+    for measure in measures:
+        cells = _neighbour_cells(measure, Path(dfe_dir), year, time_period, neighbours, cache)
+        for rank, (neighbour, raw, number) in enumerate(cells, 1):
+            rows.append({
+                "council_code": code, "kpi_code": measure.kpi_code, "comparator_year": year,
+                "neighbour_rank": rank, "neighbour_code": neighbour,
+                "value": None if number is None else str(number),
+                "value_as_published": raw, "used_in_mean": number is not None,
+                "source_file": measure.file, "value_column": measure.value_column,
+                "row_filters": "; ".join(f"{c}={v}" for c, v in measure.filters),
+                "time_period": time_period,
+            })
+    return pl.DataFrame(rows, schema={c: (pl.Int64 if c == "neighbour_rank" else
+                                          pl.Boolean if c == "used_in_mean" else pl.String)
+                                      for c in NEIGHBOUR_OUTPUT_COLUMNS})
+
+
+def neighbours_path_for(out: Path) -> Path:
+    """The per-neighbour file `scorecard comparators` writes beside its --out."""
+    return Path(out).with_name(NEIGHBOURS_FILE_NAME)
+
+
+def write_neighbour_values(frame: pl.DataFrame, out: Path) -> Path:
+    """Write the per-neighbour CSV, keeping the rows it already holds for other councils, KPIs
+    or years (a recomputed council, KPI and year replaces its ten rows)."""
+    out = Path(out)
+    key = ["council_code", "kpi_code", "comparator_year"]
+    frame = frame.select(NEIGHBOUR_OUTPUT_COLUMNS).with_columns(
+        pl.col("used_in_mean").cast(pl.String).str.to_lowercase(),
+        pl.all().exclude("used_in_mean").cast(pl.String))
+    if out.is_file() and out.stat().st_size:
+        existing = pl.read_csv(out, infer_schema=False)
+        missing = [c for c in NEIGHBOUR_OUTPUT_COLUMNS if c not in existing.columns]
+        if missing:
+            raise ScorecardError(f"{out}: not a comparator neighbours file (no column(s) "
+                                 f"{', '.join(missing)})")
+        kept = existing.select(NEIGHBOUR_OUTPUT_COLUMNS).join(frame.select(key), on=key,
+                                                              how="anti")
+        frame = pl.concat([kept, frame])
+    frame = frame.sort([*key, pl.col("neighbour_rank").cast(pl.Int64)])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(NEIGHBOUR_OUTPUT_COLUMNS)
+        for row in frame.iter_rows(named=True):
+            writer.writerow(["" if row[c] is None else row[c] for c in NEIGHBOUR_OUTPUT_COLUMNS])
+    return out
 
 
 def compute_comparators(dfe_dir: Path, la_code: str, year: str,

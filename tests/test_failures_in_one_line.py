@@ -8,6 +8,7 @@ import datetime as dt
 import errno
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -48,18 +49,19 @@ def test_a_damaged_warehouse_is_one_line_with_what_to_do(tmp_path, published, da
 def test_a_full_disk_during_publish_changes_nothing_and_leaves_no_copy(published, monkeypatch):
     before = published_dump(published_path_for(published["warehouse"]))
 
-    def disk_full(source, target):
+    def disk_full(target, previous):  # the new file, half-written, when the disk fills
         target.write_bytes(b"part of a copy")
+        Path(f"{target}.wal").write_bytes(b"part of a log")
         raise OSError(errno.ENOSPC, "No space left on device", str(target))
 
-    monkeypatch.setattr(publish, "_private_copy", disk_full)
+    monkeypatch.setattr(publish, "_open_new_file", disk_full)
     with pytest.raises(OSError) as failed:
         run_without_prefect(published["landing"], published["warehouse"], Q1, force=True)
     assert one_line(failed.value).endswith(
         "no space left on the disk ([Errno 28] No space left on device); free some space and "
         "run again (the published database is unchanged)")
     assert published_dump(published_path_for(published["warehouse"])) == before
-    assert list(published["warehouse"].parent.glob(".*.tmp")) == []
+    assert list(published["warehouse"].parent.glob(".*.tmp*")) == []
 
 
 def test_the_command_line_shows_a_full_disk_in_one_line(published, monkeypatch):

@@ -1,11 +1,14 @@
-"""Parquet exports of the published database: one file per table and view of `published`."""
+"""Parquet exports of the published database: one file per table and view of `published`.
+
+Every publication writes them beside the published file (`scorecard.publish.write_parquet`);
+`scorecard report` writes the same files under its --out folder."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from scorecard.errors import ScorecardError
+from scorecard.publish import write_parquet
 from scorecard.report.committee import connect_published
 
 
@@ -18,29 +21,16 @@ def published_relations(con) -> list[str]:
 
 def write_published_parquet(published: Path, out_dir: Path) -> list[Path]:
     """Write `<out_dir>/<name>.parquet` for every table and view in the published schema (read
-    from the published database opened read-only); returns the files, by name. Each file is
-    written beside its final name and moved into place, so a reader never sees half a file."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    from the published database opened read-only), rows in the report's order; returns the
+    files, by name. Each file is written beside its final name and moved into place, so a
+    reader never sees half a file."""
     con = connect_published(published)
-    written = []
     try:
-        names = published_relations(con)
-        if not names:
+        if not published_relations(con):
             raise ScorecardError(f"{published}: the published schema has no tables")
-        for name in names:
-            if not re.fullmatch(r"[A-Za-z0-9_]+", name):
-                raise ScorecardError(f"{published}: unexpected relation name {name!r}")
-            path = out_dir / f"{name}.parquet"
-            tmp = out_dir / f".{name}.parquet.tmp"
-            target = str(tmp).replace("'", "''")
-            try:
-                con.execute(f"COPY (SELECT * FROM published.\"{name}\") TO '{target}' "
-                            "(FORMAT parquet, COMPRESSION zstd)")
-                tmp.replace(path)
-            finally:
-                tmp.unlink(missing_ok=True)
-            written.append(path)
     finally:
         con.close()
-    return written
+    try:
+        return write_parquet(Path(published), Path(out_dir))
+    except ValueError as exc:
+        raise ScorecardError(f"{published}: {exc}") from None
