@@ -49,6 +49,7 @@ def test_the_thread_count_knob_is_applied(tmp_path, monkeypatch):
             pass
 
 
+@pytest.mark.slow
 def test_same_figures_with_any_thread_count_and_no_false_restatements(tmp_path, monkeypatch):
     landing = tmp_path / "landing"
     write_scaled_landing(landing, 1)

@@ -20,6 +20,8 @@ from scorecard.demo.scale import council_codes, write_scaled_landing
 from scorecard.errors import ContractError, LandingError
 from scorecard.landing import find_extracts
 
+pytestmark = pytest.mark.slow  # several councils built end to end: CI runs it (make test-slow)
+
 PERIOD_END = dt.date(2023, 6, 30)
 COUNCILS = council_codes(3)  # 916, 800, 801
 # targets, and so statuses, are set per council in reference/ (the demo council's only)

@@ -69,6 +69,7 @@ def _get(url: str, body: dict | None = None):
         return json.loads(response.read() or b"null")
 
 
+@pytest.mark.slow
 @pytest.mark.flow
 def test_serve_starts_registers_the_deployment_and_stops_cleanly(tmp_path):
     port = _free_port()

@@ -206,6 +206,7 @@ def test_a_reader_is_neither_blocked_nor_shown_a_partial_state(first_run):
         fresh.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", ["extract", "load", "build", "check", "publish_write", "publish_swap"])
 def test_a_run_killed_at_any_step_leaves_published_as_it_was(first_run, point):
     before = published_dump(first_run["published"])

@@ -11,6 +11,8 @@ import pytest
 from flows.per_council import per_council_validation, validate_council
 from scorecard.demo import write_demo_landing
 
+pytestmark = pytest.mark.slow  # several councils built end to end: CI runs it (make test-slow)
+
 PERIOD_END = dt.date(2023, 6, 30)
 COUNCILS = ("916", "800", "801")
 
