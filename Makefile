@@ -29,10 +29,11 @@ demo: $(STAMP)
 	$(BIN)/scorecard report --period-end 2023-06-30 --council 916 \
 		--published warehouse/scorecard_published.duckdb --out warehouse
 
-# `make test`: every test but the long end-to-end ones; `make test-slow`: those (CI runs both).
+# `make test`: every test but the long end-to-end ones, on two worker processes (pytest-xdist; each
+# has its own Prefect test server); `make test-slow`: those, one at a time (CI runs both).
 # The browser tests need Debian's chromium and poppler-utils: installed first when missing.
 test: $(STAMP) browser-tools
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n 2
 
 test-slow: $(STAMP) browser-tools
 	$(BIN)/python -m pytest -m slow
