@@ -45,6 +45,7 @@ FROZEN_TABLES = {
 CURRENT_TABLES = {
     "published.kpi_catalogue": "SELECT * FROM staging.stg_reference__kpi_catalogue "
                                "ORDER BY display_order",
+    "published.councils": "SELECT * FROM staging.stg_reference__councils ORDER BY council_code",
     "published.comparator_detail": "SELECT * FROM staging.stg_reference__comparator_neighbours "
                                    "ORDER BY council_code, comparator_year, kpi_code, "
                                    "neighbour_rank",

@@ -292,6 +292,17 @@ def test_risks_listed_are_the_published_register_for_the_period(published, page)
         assert "No risks were published" in text_of(page.xpath("//section[@id='risk']")[0])
 
 
+def test_the_report_names_the_council_as_dfe_does(page, published, tmp_path):
+    """LA 916 is Gloucestershire in DfE's statistics: the cover, title and footer say so; a
+    published file without published.councils falls back to the code."""
+    assert text_of(page.xpath("//*[@class='cover-council']")[0]) == "Gloucestershire"
+    assert page.xpath("//title")[0].text_content().endswith(", Gloucestershire")
+    copy = modified_copy(published, tmp_path, "DROP TABLE published.councils")
+    old = lxml_html.fromstring(render_committee_report(copy, COUNCIL, PERIOD_END, tmp_path)
+                               .read_text(encoding="utf-8"))
+    assert text_of(old.xpath("//*[@class='cover-council']")[0]) == "Council 916"
+
+
 def test_no_risk_register_says_no_risks_were_published(published, tmp_path):
     copy = modified_copy(published, tmp_path, "DROP TABLE IF EXISTS published.risk_register")
     page = lxml_html.fromstring(render_committee_report(copy, COUNCIL, PERIOD_END, tmp_path)

@@ -165,6 +165,12 @@ class CommitteeData:
     publications: list[dict[str, Any]]
     risks: list[dict[str, Any]] | None  # None: no published.risk_register
     has_drafted_comments: bool
+    council_name: str = ""  # DfE's name of the authority (published.councils)
+
+    @property
+    def council(self) -> str:
+        """How the report names the council: its name, or its code where none is published."""
+        return self.council_name or f"council {self.council_code}"
 
 
 def format_value(value: float | None, unit: str, decimals: int) -> str:
@@ -285,8 +291,11 @@ def _load(con: duckdb.DuckDBPyConnection, published: Path, council_code: str,
         WHERE council_code = ? AND period_end = ? ORDER BY published_at""",
                             [council_code, period_end]) if _columns(con, "publications") else []
 
+    named = con.execute("SELECT council_name FROM published.councils WHERE council_code = ?",
+                        [council_code]).fetchone() if _columns(con, "councils") else None
     return CommitteeData(
-        council_code=council_code, period_end=period_end, period_label=period_label,
+        council_code=council_code, council_name=named[0] if named else "",
+        period_end=period_end, period_label=period_label,
         financial_year=first["financial_year"] or _financial_year(period_end),
         quarter_title=f"Quarter {quarter_of_financial_year(period_end)} "
                       f"{first['financial_year'] or _financial_year(period_end)}",
@@ -431,7 +440,7 @@ def _environment():
 
 def render_committee_html(data: CommitteeData, generated_at: dt.datetime | None = None) -> str:
     css = (TEMPLATES_DIR / STYLESHEET).read_text(encoding="utf-8")
-    footer = _css_text(f"Performance scorecard, {data.quarter_title}, council {data.council_code}")
+    footer = _css_text(f"Performance scorecard, {data.quarter_title}, {data.council}")
     return _environment().get_template(TEMPLATE).render(
         data=data,
         css=Markup(css.replace("__FOOTER__", footer)),

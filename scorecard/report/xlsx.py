@@ -104,7 +104,7 @@ def _write_sheet(ws, data: CommitteeData, card: Scorecard, period_end_text: str)
     headers = _headers(data)
     _text(ws, 1, 1, card.title, font=Font(bold=True, size=14, color="1D3A5F"))
     _text(ws, 2, 1, f"{data.quarter_title} · quarter ending {period_end_text} · "
-                    f"council {data.council_code}", font=Font(bold=True))
+                    f"{data.council}", font=Font(bold=True))
     _text(ws, 3, 1, "From the published scorecard database; the four previous quarters as "
                     "published for those quarters.", font=Font(italic=True, color="4A4A4A"))
     row = 5
@@ -214,7 +214,7 @@ def write_xlsx(data: CommitteeData, out: Path) -> Path:
         _write_sheet(workbook.create_sheet(sheet_title(card, taken)), data, card,
                      period_end_text)
     workbook.properties.title = escape_formula(
-        f"Performance scorecard {data.quarter_title}, council {data.council_code}")
+        f"Performance scorecard {data.quarter_title}, {data.council}")
     workbook.properties.creator = "scorecard"
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
