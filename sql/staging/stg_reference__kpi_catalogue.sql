@@ -3,23 +3,25 @@
 -- measure it follows ("none (local)" where DfE publishes none) and the source tables it is
 -- computed from (docs/contracts.md). The words are short summaries of each KPI's header in
 -- sql/kpis/, which holds the full rule and every departure from DfE.
+-- Typed once, in stg_reference__kpis; the words come from the same CSV rows.
 SELECT
-    kpi_code,
-    CAST(display_order AS INTEGER)      AS display_order,
-    scorecard,
-    service,
-    section,
-    title,
-    definition,
-    numerator_words,
-    denominator_words,
-    polarity,
-    reporting_basis,
-    reporting_basis_label,
-    unit,
-    CAST(decimals AS INTEGER)           AS decimals,
-    CAST(tolerance AS DOUBLE)           AS tolerance,
-    CAST(blank_to_null(first_period_end) AS DATE) AS first_period_end,
-    dfe_measure,
-    source_tables
-FROM reference.kpis
+    k.kpi_code,
+    k.display_order,
+    k.scorecard,
+    k.service,
+    k.section,
+    k.title,
+    r.definition,
+    r.numerator_words,
+    r.denominator_words,
+    k.polarity,
+    k.reporting_basis,
+    k.reporting_basis_label,
+    k.unit,
+    k.decimals,
+    k.tolerance,
+    k.first_period_end,
+    r.dfe_measure,
+    r.source_tables
+FROM staging.stg_reference__kpis AS k
+JOIN reference.kpis AS r USING (kpi_code)
