@@ -100,10 +100,6 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pa.Table:
     return con.sql(sql, params=params).to_arrow_table()
 
 
-def _quoted(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def storage_number(path: Path) -> int | None:
     """The storage version number in a DuckDB file's header (64: DuckDB 0.10 to 1.1 read it;
     999: DuckDB 2.0's newest format), or None for a file that is not a DuckDB database."""
@@ -121,14 +117,14 @@ def _open_new_file(path: Path, previous: Path | None) -> duckdb.DuckDBPyConnecti
     try:
         old_umask = os.umask(0o027)  # owner writes, the analysts' group reads, nobody else
         try:
-            con.execute(f"ATTACH {_quoted(path)} AS publication "
+            con.execute(f"ATTACH {_literal(str(path))} AS publication "
                         f"(STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')")
         finally:
             os.umask(old_umask)
         con.execute("USE publication")
         con.execute("CREATE SCHEMA IF NOT EXISTS published")
         if previous is not None:
-            con.execute(f"ATTACH {_quoted(previous)} AS previous (READ_ONLY)")
+            con.execute(f"ATTACH {_literal(str(previous))} AS previous (READ_ONLY)")
             tables = [r[0] for r in con.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous' "
                 "AND schema_name = 'published' ORDER BY table_name").fetchall()]
@@ -374,7 +370,9 @@ def relation_order(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str]
     return source, ", ".join(keys)
 
 
-def _parquet_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
+def published_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every table and view of the `published` schema, by name (names that could not be a file
+    name are refused)."""
     names = [r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'published' "
         "ORDER BY table_name").fetchall()]
@@ -403,7 +401,7 @@ def write_parquet(published_path: Path, out_dir: Path | None = None) -> list[Pat
             has_catalogue = con.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'published' "
                 "AND table_name = 'kpi_catalogue'").fetchone()[0]
-            for name in _parquet_relations(con):
+            for name in published_relations(con):
                 path = out_dir / f"{name}.parquet"
                 tmp = out_dir / f".{name}.parquet.{uuid.uuid4().hex[:8]}.tmp"
                 if has_catalogue:
@@ -412,7 +410,7 @@ def write_parquet(published_path: Path, out_dir: Path | None = None) -> list[Pat
                 else:
                     select = f'SELECT * FROM published."{name}" ORDER BY ALL'
                 try:
-                    con.execute(f"COPY ({select}) TO {_quoted(tmp)} "
+                    con.execute(f"COPY ({select}) TO {_literal(str(tmp))} "
                                 "(FORMAT parquet, COMPRESSION zstd)")
                     os.chmod(tmp, PUBLISHED_MODE)
                     os.replace(tmp, path)
@@ -437,7 +435,7 @@ def parquet_is_current(published_path: Path) -> bool:
     out_dir = parquet_dir(published_path)
     con = duckdb.connect(str(published_path), read_only=True)
     try:
-        names = _parquet_relations(con)
+        names = published_relations(con)
     finally:
         con.close()
     since = published_path.stat().st_mtime

@@ -127,7 +127,7 @@ def serve_quarterly(landing: Path, warehouse: Path, port: int, demo_key: bool = 
     # SIGTERM (a service manager stopping us) ends serving like Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
-        if os.environ.get("PREFECT_API_URL"):
+        if configured_api_url():
             _serve(landing, warehouse, demo_key)
             return
         with local_server(port) as api_url:

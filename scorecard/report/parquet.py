@@ -8,15 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from scorecard.errors import ScorecardError
-from scorecard.publish import write_parquet
+from scorecard.publish import published_relations, write_parquet
 from scorecard.report.committee import connect_published
-
-
-def published_relations(con) -> list[str]:
-    """Every table and view of the `published` schema, by name."""
-    return [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'published' "
-        "ORDER BY table_name").fetchall()]
 
 
 def write_published_parquet(published: Path, out_dir: Path) -> list[Path]:
@@ -26,11 +19,11 @@ def write_published_parquet(published: Path, out_dir: Path) -> list[Path]:
     reader never sees half a file."""
     con = connect_published(published)
     try:
-        if not published_relations(con):
-            raise ScorecardError(f"{published}: the published schema has no tables")
+        names = published_relations(con)
+    except ValueError as exc:  # a relation name that could not be a file name
+        raise ScorecardError(f"{published}: {exc}") from None
     finally:
         con.close()
-    try:
-        return write_parquet(Path(published), Path(out_dir))
-    except ValueError as exc:
-        raise ScorecardError(f"{published}: {exc}") from None
+    if not names:
+        raise ScorecardError(f"{published}: the published schema has no tables")
+    return write_parquet(Path(published), Path(out_dir))
