@@ -2,13 +2,13 @@
 
     .venv/bin/python bench/run_bench.py --scale N [--keep DIR] [--flow] [--no-baseline]
 
-1. writes a scaled landing zone (`scorecard.demo.scale.write_scaled_landing`; timed, not counted);
+1. writes a scaled landing zone (`scorecard_demo.scale.write_scaled_landing`; timed, not counted);
 2. in a child process, runs the pipeline's plain steps in order on a fresh warehouse - extract,
    load, fingerprint, build, gate (Great Expectations), report (the data-quality report, written inside the
    gate step), publish - then the same quarter again, unchanged;
 3. in another child process, the baseline: a fresh DuckDB database, the raw tables loaded straight
    from the same files (read_csv, all_varchar; the CIN XML and audit XLSX through the project's
-   readers, as DuckDB reads neither), then the same SQL models (`scorecard.models.build`), with no
+   readers, as DuckDB reads neither), then the same SQL models (`scorecard.build.models.build`), with no
    contracts, validation, quarantine, gate, report or publication;
 4. with `--flow`, the demo council end to end through the real Prefect flow: `scorecard run`
    twice (the second run is the unchanged quarter) with Prefect's temporary server, twice
@@ -49,7 +49,8 @@ def _peak_rss_mb() -> float:
 # --- child: the pipeline ------------------------------------------------------------------------
 
 def child_pipeline(landing: Path, warehouse: Path) -> dict:
-    from scorecard import pipeline, quality_report
+    from scorecard import pipeline
+    from scorecard.gate import quality_report
 
     report_s = [0.0]
     write_report = quality_report.write_quality_report
@@ -108,7 +109,7 @@ def child_pipeline(landing: Path, warehouse: Path) -> dict:
         }
 
     start = time.perf_counter()
-    import scorecard.quality  # noqa: F401  (imports counted apart from the stages)
+    import scorecard.gate.quality  # noqa: F401  (imports counted apart from the stages)
     import great_expectations  # noqa: F401
     imports_s = time.perf_counter() - start
     first = one_run()
@@ -131,9 +132,13 @@ def _utf8_copy(path: Path, encoding: str, scratch: Path) -> Path:
 
 
 def child_baseline(landing: Path, database: Path) -> dict:
-    from scorecard import config, landing as landing_mod, models, pseudonymise, reference
+    from scorecard import config
+    from scorecard.ingest import landing as landing_mod
+    from scorecard.build import models
+    from scorecard.build import pseudonymise
+    from scorecard.build import reference
     from scorecard.pipeline import CALENDAR_FIRST_YEAR, HISTORY_QUARTERS
-    from scorecard.read import empty_extract, read_extract
+    from scorecard.ingest.read import empty_extract, read_extract
     from scorecard.warehouse import open_warehouse
 
     times = {"load_csv": 0.0, "load_xml_xlsx": 0.0, "build": 0.0}
@@ -193,7 +198,7 @@ def _cli_runs(landing: Path, warehouse: Path, env: dict[str, str]) -> list[dict]
     quarter again unchanged; wall time of each, and what the second run reloaded."""
     shutil.rmtree(warehouse.parent, ignore_errors=True)
     warehouse.parent.mkdir(parents=True)
-    cli = [sys.executable, "-m", "scorecard.cli"] if not (ROOT / ".venv/bin/scorecard").exists() \
+    cli = [sys.executable, "-m", "scorecard.ops.cli"] if not (ROOT / ".venv/bin/scorecard").exists() \
         else [str(ROOT / ".venv/bin/scorecard")]
     results = []
     for attempt in ("first", "unchanged"):
@@ -249,11 +254,11 @@ def flow_runs(workdir: Path) -> dict:
     """The demo council through the real flow: with Prefect's temporary server (what a one-off
     `scorecard run` starts), and against a running server (a scheduled run of `scorecard serve`,
     or PREFECT_API_URL), where the server's start is not part of the run."""
-    from scorecard.serve import local_server
+    from scorecard.ops.serve import local_server
 
     landing = workdir / "flow_landing"
     if not landing.exists():
-        from scorecard.demo import write_demo_landing
+        from scorecard_demo import write_demo_landing
         write_demo_landing(landing, "916")
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     runs = [dict(r, server="temporary")
@@ -319,7 +324,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"machine: {machine()}", flush=True)
         start = time.perf_counter()
         if not landing.exists():
-            from scorecard.demo.scale import write_scaled_landing
+            from scorecard_demo.scale import write_scaled_landing
             write_scaled_landing(landing, args.scale)
         generate_s = time.perf_counter() - start
         size_mb = sum(p.stat().st_size for p in landing.rglob("*") if p.is_file()) / 2**20

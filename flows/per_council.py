@@ -22,9 +22,9 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from scorecard import landing as landing_mod
-from scorecard.read import empty_extract, read_extract
-from scorecard.validate import validate
+from scorecard.ingest import landing as landing_mod
+from scorecard.ingest.read import empty_extract, read_extract
+from scorecard.ingest.validate import validate
 
 
 def validate_council(landing: Path, period_end: dt.date,

@@ -16,10 +16,11 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from scorecard import pipeline, quality
+from scorecard import pipeline
+from scorecard.gate import quality
 from scorecard.errors import ScorecardError
-from scorecard.schedule import covered_quarter_end
-from scorecard.runlock import run_lock
+from scorecard.ops.schedule import covered_quarter_end
+from scorecard.ops.runlock import run_lock
 
 
 def run_summary_markdown(summary: dict) -> str:
@@ -162,11 +163,11 @@ def quarterly_scorecard(
     quarters from then on, for a backfill) if every error-level quality check passes.
 
     A run on the same inputs as the last one, whose build and publication still stand, stops
-    after loading with status `unchanged` (`scorecard.fingerprint`); `force` rebuilds anyway.
+    after loading with status `unchanged` (`scorecard.ops.fingerprint`); `force` rebuilds anyway.
 
     One run at a time per warehouse: a second one waits up to `wait_seconds`, then is refused.
     With no `period_end` (a scheduled run, or the UI's Run button) it reports the latest quarter
-    end the extracts cover (`scorecard.schedule.covered_quarter_end`), and says so."""
+    end the extracts cover (`scorecard.ops.schedule.covered_quarter_end`), and says so."""
     log = get_run_logger()
     chosen = None
     if period_end is None:

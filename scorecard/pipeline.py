@@ -4,7 +4,7 @@ Each step opens the warehouse itself and takes only paths, dates and plain data,
 called from a test, the command line or a Prefect task alike, and a task's inputs are cheap to
 record. The order is extract -> load -> fingerprint -> build -> check -> publish; any failure
 before publish leaves `published` untouched. A run whose inputs are those of the last run, whose
-build and publication still stand, stops after the fingerprint (`scorecard.fingerprint`).
+build and publication still stand, stops after the fingerprint (`scorecard.ops.fingerprint`).
 """
 
 from __future__ import annotations
@@ -15,11 +15,19 @@ import uuid
 from dataclasses import asdict
 from pathlib import Path
 
-from scorecard import (config, fingerprint, landing, load, models, pseudonymise, publish,
-                       quality, quality_report, reference)
+from scorecard import config
+from scorecard.ops import fingerprint
+from scorecard.ingest import landing
+from scorecard.ingest import load
+from scorecard.build import models
+from scorecard.build import pseudonymise
+from scorecard.publish import publication as publish
+from scorecard.gate import quality
+from scorecard.gate import quality_report
+from scorecard.build import reference
 from scorecard.errors import GateFailed, LandingError, ScorecardError
 from scorecard.periods import check_quarter_end, quarter_ends
-from scorecard.sources import CONTRACTS
+from scorecard.ingest.sources import CONTRACTS
 from scorecard.warehouse import open_warehouse
 
 HISTORY_QUARTERS = 12  # 13 quarter ends: four previous quarters, rolling year, and a year earlier
@@ -204,7 +212,7 @@ def check(warehouse: Path, run_id: str) -> dict:
 
 def publish_run(warehouse: Path, run_id: str, period_ends: list[dt.date], manifest: list[dict],
                 published: Path | None = None) -> dict:
-    """Swap the audited marts into the published database (scorecard.publish)."""
+    """Swap the audited marts into the published database (scorecard.publish.publication)."""
     published = Path(published) if published else publish.published_path_for(warehouse)
     with open_warehouse(warehouse) as con:
         checks = quality_report.data_quality_frame(con, run_id).to_dicts()

@@ -1,6 +1,6 @@
 """The build warehouse (one DuckDB file): its schemas and the bookkeeping in `meta` and `quarantine`.
 
-Readers never open this file: they read the published database (`scorecard.publish`).
+Readers never open this file: they read the published database (`scorecard.publish.publication`).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ CREATE TABLE IF NOT EXISTS quarantine.rows (
     reason       VARCHAR NOT NULL,
     record       VARCHAR NOT NULL            -- the whole row as received, JSON
 );
--- Added after the first warehouses were made: theirs gain it too (see scorecard.fingerprint).
+-- Added after the first warehouses were made: theirs gain it too (see scorecard.ops.fingerprint).
 ALTER TABLE meta.runs ADD COLUMN IF NOT EXISTS fingerprint VARCHAR;
 """
 

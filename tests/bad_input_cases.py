@@ -21,9 +21,9 @@ from openpyxl import load_workbook
 
 from csc_landing import child, episode, write_903
 from landing_builder import EXTRACT_DATE, write_landing, write_recommendations
-from scorecard.cin_xml import DTD_REFUSED
+from scorecard.ingest.cin_xml import DTD_REFUSED
 from scorecard.errors import ContractError, LandingError
-from scorecard.sources import audit, education, hr_sap, social_care
+from scorecard.ingest.sources import audit, education, hr_sap, social_care
 
 D = dt.date
 PERIOD_END = D(2023, 6, 30)

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from scorecard import config
-from scorecard.models import create_macros
+from scorecard.build.models import create_macros
 
 SHARED = config.PROJECT_ROOT.parent / "shared"
 SEED_CSV = SHARED / "seed" / "scorecard_q1_2023_24.csv"
@@ -120,7 +120,7 @@ def run_without_prefect(landing: Path, warehouse: Path, period_end, publish_from
                         force: bool = False) -> dict:
     """Every step of the quarterly flow, in order, under the run lock, as plain calls."""
     from scorecard import pipeline
-    from scorecard.runlock import run_lock
+    from scorecard.ops.runlock import run_lock
 
     with run_lock(warehouse):
         run = pipeline.start_run(warehouse, period_end, publish_from)

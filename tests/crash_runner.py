@@ -18,7 +18,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from conftest import run_without_prefect  # noqa: E402
-from scorecard import load, models, pipeline, publish, quality  # noqa: E402
+from scorecard import pipeline, quality  # noqa: E402
+from scorecard.ingest import load
+from scorecard.build import models
+from scorecard.publish import publication as publish
 
 
 def die(*_args, **_kwargs):

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from scorecard.sources import education, social_care
+from scorecard.ingest.sources import education, social_care
 
 EXTRACT_DATE = "2023-07-07"
 COUNCIL = "916"

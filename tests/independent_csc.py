@@ -3,7 +3,7 @@
 It reads a landing zone exactly as docs/social_care_spec.md describes the files (the six SSDA903
 CSVs, the CIN census XML, the local lists, the education attendance list) and computes each KPI
 from its written definition, record by record, in plain Python. It shares no code with
-`scorecard.demo` (which steers its data by its own arithmetic) or with the pipeline's SQL, so
+`scorecard_demo` (which steers its data by its own arithmetic) or with the pipeline's SQL, so
 agreement between them is evidence that all follow the definitions.
 """
 

@@ -2,7 +2,7 @@
 
 It reads a landing zone exactly as docs/contracts.md describes the files and computes each KPI
 from its written definition, day by day, with polars. It deliberately shares no code with
-`scorecard.demo` (which steers its data by its own arithmetic) or with the pipeline's SQL, so
+`scorecard_demo` (which steers its data by its own arithmetic) or with the pipeline's SQL, so
 agreement between them is evidence that all follow the definitions.
 """
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from scorecard.sources import audit, hr_sap
+from scorecard.ingest.sources import audit, hr_sap
 
 EXTRACT_DATE = "2023-07-07"
 

@@ -21,9 +21,9 @@ from bad_input_cases import (ABSENCE_HEADER, ABSENCE_LINES, CASES, FORMULA, PERI
                              STAFF_LINES, Case, good, staff)
 from conftest import published_dump, run_without_prefect
 from scorecard import pipeline
-from scorecard.defects import write_defect_report
+from scorecard.gate.defects import write_defect_report
 from scorecard.errors import ContractError
-from scorecard.publish import published_path_for
+from scorecard.publish.publication import published_path_for
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,8 @@ import duckdb
 import pytest
 
 from conftest import run_without_prefect
-from scorecard.demo import write_demo_landing
-from scorecard.publish import (PUBLISHED_STORAGE_NUMBER, parquet_dir, published_path_for,
+from scorecard_demo import write_demo_landing
+from scorecard.publish.publication import (PUBLISHED_STORAGE_NUMBER, parquet_dir, published_path_for,
                                storage_number)
 from test_publication import Q1, small_landing
 

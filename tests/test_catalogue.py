@@ -21,8 +21,8 @@ import pytest
 
 from conftest import run_without_prefect
 from scorecard import config
-from scorecard.publish import published_path_for
-from scorecard.views_doc import read_views_doc
+from scorecard.publish.publication import published_path_for
+from scorecard.publish.views_doc import read_views_doc
 from test_publication import Q1, small_landing
 
 DFE = config.PROJECT_ROOT.parent / "shared" / "external" / "dfe"
@@ -231,7 +231,7 @@ def test_comparator_detail_means_are_the_comparators_scorecard_computes(publishe
 def test_scorecard_comparators_regenerates_the_neighbours_file_into_a_new_folder(tmp_path):
     out = tmp_path / "new" / "comparators.csv"  # never a tracked file
     done = subprocess.run(
-        [sys.executable, "-m", "scorecard.cli", "comparators", "--la-code", "916", "--year",
+        [sys.executable, "-m", "scorecard.ops.cli", "comparators", "--la-code", "916", "--year",
          "2021-22", "--dfe-dir", str(DFE), "--out", str(out)],
         capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -14,14 +14,14 @@ import duckdb
 import polars as pl
 import pytest
 
-from scorecard import cin_xml
-from scorecard.cin_xml import DTD_REFUSED, read_cin_census
-from scorecard.defects import defect_report, safe_for_spreadsheet, summarise_loads, write_defect_report
+from scorecard.ingest import cin_xml
+from scorecard.ingest.cin_xml import DTD_REFUSED, read_cin_census
+from scorecard.gate.defects import defect_report, safe_for_spreadsheet, summarise_loads, write_defect_report
 from scorecard.errors import ContractError
-from scorecard.landing import ExtractFile
-from scorecard.load import load_extract
-from scorecard.read import read_extract
-from scorecard.sources import social_care as sc
+from scorecard.ingest.landing import ExtractFile
+from scorecard.ingest.load import load_extract
+from scorecard.ingest.read import read_extract
+from scorecard.ingest.sources import social_care as sc
 from scorecard.warehouse import initialise
 
 CENSUS = """<?xml version="1.0" encoding="UTF-8"?>

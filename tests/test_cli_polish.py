@@ -12,8 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SHARED, run_without_prefect
-from scorecard import cli, pipeline
-from scorecard.cli import app, files_read
+from scorecard import pipeline
+from scorecard.ops import cli
+from scorecard.ops.cli import app, files_read
 from test_publication import Q1, small_landing
 
 COMMANDS = ["run", "demo", "backfill", "status", "serve", "report", "export", "comparators"]

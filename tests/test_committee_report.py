@@ -27,7 +27,7 @@ from openpyxl import load_workbook
 
 from conftest import run_without_prefect
 from scorecard import config
-from scorecard.demo import write_demo_landing
+from scorecard_demo import write_demo_landing
 from scorecard.errors import ScorecardError
 from scorecard.report import (
     html_screenshot,

@@ -3,7 +3,7 @@
 The independent computation below uses only the csv module and fractions: it reads the
 neighbour row by position (SN1..SN10 are columns 5, 7, ..., 23; an `SNP` column follows each),
 filters each DfE file row by row, averages the numeric published percentages exactly and rounds
-half-up to one decimal place. It shares no code with scorecard.comparators.
+half-up to one decimal place. It shares no code with scorecard.build.comparators.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 
 from scorecard import config
-from scorecard.comparators import (
+from scorecard.build.comparators import (
     ComparatorMeasure, compute_comparators, read_neighbours, write_comparators)
 from scorecard.errors import ScorecardError
 

@@ -19,7 +19,7 @@ from independent_gm import compute_gm
 
 from conftest import SEED_CSV as SEED
 from conftest import SEED_PERIODS
-from scorecard.demo import DEMO_EXTRACT_DATE, write_demo_landing
+from scorecard_demo import DEMO_EXTRACT_DATE, write_demo_landing
 
 COUNCIL = "999"
 PLACES = {"GM01": 2, "GM02": 2, "GM03": 2, "GM04": 1, "GM05": 1, "GM06": 0, "GM07": 0}

@@ -22,7 +22,7 @@ from independent_csc import age_at, compute_csc, compute_csc_facts, wdn
 
 from conftest import SEED_CSV as SEED
 from conftest import SEED_PERIODS
-from scorecard.demo import DEMO_EXTRACT_DATE, write_demo_landing
+from scorecard_demo import DEMO_EXTRACT_DATE, write_demo_landing
 
 COUNCIL = "916"
 OTHER_COUNCIL = "202"

@@ -14,9 +14,9 @@ import duckdb
 import pytest
 
 from conftest import run_without_prefect
-from scorecard.demo.scale import write_scaled_landing
+from scorecard_demo.scale import write_scaled_landing
 from scorecard.errors import ScorecardError
-from scorecard.publish import FROZEN_TABLES
+from scorecard.publish.publication import FROZEN_TABLES
 from scorecard.warehouse import THREADS_VARIABLE, open_warehouse
 
 PERIOD_END = dt.date(2023, 6, 30)
@@ -82,7 +82,7 @@ def test_same_figures_with_any_thread_count_and_no_false_restatements(tmp_path, 
 def test_a_last_bit_difference_is_not_a_restatement():
     # the figures test_many_councils once saw for identical councils: 523.4 and 523.4000000000001
     # are the same at the 9 decimal places the warehouse sums at; 523.5 is a real change
-    from scorecard.publish import RESTATEMENTS_DDL, _record_restatements
+    from scorecard.publish.publication import RESTATEMENTS_DDL, _record_restatements
 
     assert 523.4 != 523.4000000000001
     con = duckdb.connect()

@@ -29,8 +29,8 @@ import pytest
 
 from conftest import build_without_prefect, run_without_prefect
 from csc_landing import COUNCIL, care_leaver, child, episode, oc3_row, write_903
-from scorecard.pseudonymise import pseudonym, resolve_key
-from scorecard.publish import published_path_for
+from scorecard.build.pseudonymise import pseudonym, resolve_key
+from scorecard.publish.publication import published_path_for
 
 D = dt.date
 Q4 = D(2023, 3, 31)
@@ -419,7 +419,7 @@ def test_a_published_file_from_before_figure_basis_gains_it():
     published earlier hold null (publish._add_new_columns, called before every publication)."""
     import pyarrow as pa
 
-    from scorecard.publish import _add_new_columns
+    from scorecard.publish.publication import _add_new_columns
 
     con = duckdb.connect()
     con.execute("CREATE SCHEMA published")

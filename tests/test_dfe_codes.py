@@ -25,7 +25,8 @@ import duckdb
 import pytest
 
 from conftest import build_without_prefect
-from scorecard import config, pipeline, quality
+from scorecard import config, pipeline
+from scorecard.gate import quality
 
 PERIOD_END = dt.date(2023, 6, 30)
 EXTRACT_DATE = "2023-07-07"

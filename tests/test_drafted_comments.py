@@ -26,7 +26,8 @@ import pytest
 
 from conftest import run_without_prefect
 from landing_builder import write_landing
-from scorecard import config, models
+from scorecard import config
+from scorecard.build import models
 
 D = dt.date
 Q1 = D(2023, 6, 30)

@@ -8,9 +8,9 @@ import pickle
 import pytest
 
 from scorecard.errors import ContractError, GateFailed, LandingError, ScorecardError
-from scorecard.quality import SuiteError
+from scorecard.gate.quality import SuiteError
 from scorecard.report.pdf import ChromiumFailed, ChromiumNotFound
-from scorecard.runlock import RunInProgress
+from scorecard.ops.runlock import RunInProgress
 
 FAILURES = [f"check {n} failed on table t{n}" for n in range(7)]
 

@@ -24,8 +24,9 @@ import polars as pl
 import pytest
 
 from conftest import SHARED
-from scorecard import config, pipeline, quality
-from scorecard.defects import defect_report, summarise_loads, write_defect_report
+from scorecard import config, pipeline
+from scorecard.gate import quality
+from scorecard.gate.defects import defect_report, summarise_loads, write_defect_report
 from scorecard.errors import ContractError
 
 pytestmark = pytest.mark.external

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import published_dump, run_without_prefect
-from scorecard import publish
+from scorecard.publish import publication as publish
 from scorecard.errors import ScorecardError, one_line
-from scorecard.publish import published_path_for
+from scorecard.publish.publication import published_path_for
 from test_publication import small_landing
 
 Q1 = dt.date(2023, 6, 30)
@@ -67,7 +67,7 @@ def test_a_full_disk_during_publish_changes_nothing_and_leaves_no_copy(published
 def test_the_command_line_shows_a_full_disk_in_one_line(published, monkeypatch):
     from typer.testing import CliRunner
 
-    from scorecard.cli import app
+    from scorecard.ops.cli import app
 
     def quarterly_scorecard(**_):
         raise OSError(errno.ENOSPC, "No space left on device", "/data/warehouse/scorecard.duckdb.wal")

@@ -21,7 +21,7 @@ from conftest import SEED_PERIODS, published_dump
 from independent_csc import compute_csc
 from independent_gm import compute_gm
 from scorecard.config import DEMO_COUNCIL_CODE
-from scorecard.demo import write_demo_landing
+from scorecard_demo import write_demo_landing
 from scorecard.errors import ContractError
 
 pytestmark = pytest.mark.flow
@@ -248,7 +248,7 @@ def test_missing_column_fails_the_run_and_leaves_published_untouched(demo):
 
 
 def test_cli_reports_a_bad_file_in_one_line_and_fails(demo):
-    from scorecard.cli import app
+    from scorecard.ops.cli import app
 
     broken = _landing_without_column(demo["landing"], demo["root"] / "broken_cli", "staff_in_post.csv",
                                      "fte")

@@ -33,11 +33,12 @@ from lxml import etree
 from openpyxl import Workbook
 from polars.testing import assert_frame_equal
 
-from scorecard import cin_xml, read
+from scorecard.ingest import cin_xml
+from scorecard.ingest import read
 from scorecard.errors import ContractError, LandingError
-from scorecard.read import MAX_COLUMNS, MAX_ROWS, read_extract
-from scorecard.sources import audit, education, hr_sap, social_care
-from scorecard.validate import validate
+from scorecard.ingest.read import MAX_COLUMNS, MAX_ROWS, read_extract
+from scorecard.ingest.sources import audit, education, hr_sap, social_care
+from scorecard.ingest.validate import validate
 
 SETTINGS = dict(deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

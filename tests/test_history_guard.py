@@ -15,7 +15,7 @@ import pytest
 
 from conftest import published_dump, run_without_prefect
 from scorecard.errors import GateFailed, ScorecardError
-from scorecard.publish import published_path_for
+from scorecard.publish.publication import published_path_for
 from test_publication import small_landing
 
 D = dt.date

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import build_without_prefect
 from csc_landing import COUNCIL, child, episode, review, write_903, write_attendance
-from scorecard.pseudonymise import pseudonym, resolve_key
+from scorecard.build.pseudonymise import pseudonym, resolve_key
 
 D = dt.date
 Q4 = D(2023, 3, 31)

@@ -9,10 +9,10 @@ import pytest
 
 from landing_builder import write_recommendations, write_sap_csv
 from scorecard.errors import ContractError, LandingError
-from scorecard.landing import ExtractFile, find_extracts
-from scorecard.load import load_extract
-from scorecard.read import read_extract
-from scorecard.sources import hr_sap
+from scorecard.ingest.landing import ExtractFile, find_extracts
+from scorecard.ingest.load import load_extract
+from scorecard.ingest.read import read_extract
+from scorecard.ingest.sources import hr_sap
 from scorecard.warehouse import initialise
 
 D = dt.date
@@ -103,7 +103,7 @@ def test_workbook_dates_and_headers(tmp_path):
     path = write_recommendations(tmp_path, [dict(
         council_code="916", rec_ref="A1", audit_title="Payroll", directorate="CYP", priority="High",
         raised_date=D(2022, 5, 1), agreed_target_date="31/12/2022", status="Open")])
-    from scorecard.sources.audit import RECOMMENDATIONS
+    from scorecard.ingest.sources.audit import RECOMMENDATIONS
 
     frame = read_extract(path, RECOMMENDATIONS)
     assert frame["raised_date"].to_list() == ["2022-05-01"]          # an Excel date cell

@@ -1,4 +1,4 @@
-"""Files are read on worker threads (scorecard.load): the warehouse ends up the same as reading
+"""Files are read on worker threads (scorecard.ingest.load): the warehouse ends up the same as reading
 one file after another, and an error raised on a worker reaches the run whole, with its file, row
 and column (and survives pickling, as a Prefect task's failed state does)."""
 
@@ -9,11 +9,11 @@ import datetime as dt
 import duckdb
 import pytest
 
-from scorecard import load
-from scorecard.demo import write_demo_landing
+from scorecard.ingest import load
+from scorecard_demo import write_demo_landing
 from scorecard.errors import ContractError
-from scorecard.landing import find_extracts
-from scorecard.sources import CONTRACTS
+from scorecard.ingest.landing import find_extracts
+from scorecard.ingest.sources import CONTRACTS
 from scorecard.warehouse import initialise
 
 PERIOD_END = dt.date(2023, 6, 30)

@@ -19,8 +19,8 @@ import polars as pl
 import pytest
 
 from scorecard import config
-from scorecard.sources import CONTRACTS
-from scorecard.validate import ReadContext, _problem
+from scorecard.ingest.sources import CONTRACTS
+from scorecard.ingest.validate import ReadContext, _problem
 
 SAMPLES = [
     # dates in every layout a contract names, and near misses

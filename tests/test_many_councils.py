@@ -1,7 +1,7 @@
 """A landing zone that serves several councils: social care in one folder per council
 (`social_care/<date>/<council_code>/`), the other sources as regional files holding every council.
 
-The scaled demo (`scorecard.demo.scale`) makes every council a copy of the demo council, so the
+The scaled demo (`scorecard_demo.scale`) makes every council a copy of the demo council, so the
 known answer for each council is the seed's: each must publish exactly the demo council's
 figures, and the demo council's Jun-23 actuals must be the seed's.
 """
@@ -16,9 +16,9 @@ import duckdb
 import pytest
 
 from conftest import run_without_prefect
-from scorecard.demo.scale import council_codes, write_scaled_landing
+from scorecard_demo.scale import council_codes, write_scaled_landing
 from scorecard.errors import ContractError, LandingError
-from scorecard.landing import find_extracts
+from scorecard.ingest.landing import find_extracts
 
 pytestmark = pytest.mark.slow  # several councils built end to end: CI runs it (make test-slow)
 

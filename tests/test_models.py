@@ -8,9 +8,10 @@ import datetime as dt
 import duckdb
 import pytest
 
-from scorecard import config, reference
+from scorecard import config
+from scorecard.build import reference
 from scorecard.errors import ScorecardError
-from scorecard.models import LAYERS, create_macros, discover
+from scorecard.build.models import LAYERS, create_macros, discover
 
 
 def write(root, layer, name, sql):

@@ -15,8 +15,8 @@ import pytest
 
 from conftest import run_without_prefect
 from csc_landing import child, episode, write_903
-from scorecard.defects import write_defect_report
-from scorecard.publish import published_path_for
+from scorecard.gate.defects import write_defect_report
+from scorecard.publish.publication import published_path_for
 from test_publication import small_landing
 
 D = dt.date
@@ -86,7 +86,7 @@ def test_neither_the_command_line_nor_prefects_store_holds_an_identifier(tmp_pat
     warehouse = tmp_path / "wh" / "scorecard.duckdb"
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("PREFECT_API") and k != "PREFECT_HOME"}
-    run = subprocess.run([sys.executable, "-m", "scorecard.cli", "run", "--period-end",
+    run = subprocess.run([sys.executable, "-m", "scorecard.ops.cli", "run", "--period-end",
                           Q1.isoformat(), "--landing", str(landing), "--warehouse",
                           str(warehouse), "--demo-key"], env=env, capture_output=True, text=True,
                          timeout=300)

@@ -47,7 +47,7 @@ def test_a_killed_run_leaves_no_prefect_server(tmp_path):
     landing = small_landing(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     run = subprocess.Popen(
-        [sys.executable, "-m", "scorecard.cli", "run", "--period-end", "2023-06-30",
+        [sys.executable, "-m", "scorecard.ops.cli", "run", "--period-end", "2023-06-30",
          "--landing", str(landing), "--warehouse", str(tmp_path / "wh" / "scorecard.duckdb"),
          "--demo-key"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 
 from conftest import run_without_prefect
 from scorecard import config
-from scorecard.cli import app
-from scorecard.schedule import DEPLOYMENT_NAME, QUARTERLY_CRON, TIMEZONE, latest_quarter_end
+from scorecard.ops.cli import app
+from scorecard.ops.schedule import DEPLOYMENT_NAME, QUARTERLY_CRON, TIMEZONE, latest_quarter_end
 from test_publication import Q1, small_landing
 
 D = dt.date
@@ -126,7 +126,7 @@ def _landing_with_dates(root: Path, dates: dict[str, list[str]]) -> Path:
 ])
 def test_a_run_without_period_end_reports_the_latest_quarter_the_extracts_cover(
         tmp_path, dates, reported, deciding):
-    from scorecard.schedule import covered_quarter_end
+    from scorecard.ops.schedule import covered_quarter_end
 
     assert covered_quarter_end(_landing_with_dates(tmp_path / "landing", dates)) == (
         reported, deciding)
@@ -134,7 +134,7 @@ def test_a_run_without_period_end_reports_the_latest_quarter_the_extracts_cover(
 
 def test_a_landing_zone_without_extracts_names_no_quarter(tmp_path):
     from scorecard.errors import LandingError
-    from scorecard.schedule import covered_quarter_end
+    from scorecard.ops.schedule import covered_quarter_end
 
     (tmp_path / "landing" / "hr_sap").mkdir(parents=True)
     with pytest.raises(LandingError, match="no extract folder"):
@@ -142,7 +142,7 @@ def test_a_landing_zone_without_extracts_names_no_quarter(tmp_path):
 
 
 def test_the_deployment_offers_every_run_option():
-    from scorecard.serve import deployment_parameters
+    from scorecard.ops.serve import deployment_parameters
 
     spec = yaml.safe_load((config.PROJECT_ROOT / "prefect.yaml").read_text())
     (deployment,) = spec["deployments"]
@@ -170,7 +170,7 @@ def test_scorecard_run_logs_to_prefect_beside_the_warehouse_and_keeps_the_consol
     landing, warehouse = small_landing(tmp_path), tmp_path / "wh" / "scorecard.duckdb"
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("PREFECT_API") and k != "PREFECT_HOME"}
-    command = [sys.executable, "-m", "scorecard.cli", "run", "--landing", str(landing),
+    command = [sys.executable, "-m", "scorecard.ops.cli", "run", "--landing", str(landing),
                "--warehouse", str(warehouse), "--demo-key"]
     ok = subprocess.run([*command, "--period-end", "2023-06-30"], env=env, capture_output=True,
                         text=True, timeout=300)

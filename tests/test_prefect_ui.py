@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from scorecard.report.pdf import OFFLINE_FLAGS, find_chromium
-from scorecard.schedule import DEPLOYMENT_NAME
+from scorecard.ops.schedule import DEPLOYMENT_NAME
 from test_publication import small_landing
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -150,6 +150,6 @@ def test_a_run_started_from_the_deployment_shows_its_logs_and_summary_in_the_ui(
 
 
 def _free_port() -> int:
-    from scorecard.serve import free_port
+    from scorecard.ops.serve import free_port
 
     return free_port()

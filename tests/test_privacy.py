@@ -14,9 +14,9 @@ import pytest
 
 from conftest import run_without_prefect
 from scorecard.errors import ScorecardError
-from scorecard.export import escape_formula, scorecard_export, write_csv
-from scorecard.pseudonymise import KEY_VARIABLE, pseudonym, resolve_key
-from scorecard.publish import published_path_for
+from scorecard.publish.export import escape_formula, scorecard_export, write_csv
+from scorecard.build.pseudonymise import KEY_VARIABLE, pseudonym, resolve_key
+from scorecard.publish.publication import published_path_for
 from test_publication import Q1, small_landing
 
 
@@ -150,7 +150,7 @@ def test_files_the_command_line_writes_are_not_world_readable(tmp_path):
     that keeps others out, whatever the login's umask."""
     from typer.testing import CliRunner
 
-    from scorecard.cli import app
+    from scorecard.ops.cli import app
 
     path = _published_rows(tmp_path / "p.duckdb", [("GM06", "count", 0, 0, None, 0)])
     old = os.umask(0o022)

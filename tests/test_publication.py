@@ -15,8 +15,8 @@ import pytest
 
 from conftest import published_dump, run_without_prefect
 from landing_builder import write_landing
-from scorecard.publish import published_path_for
-from scorecard.runlock import RunInProgress, run_lock
+from scorecard.publish.publication import published_path_for
+from scorecard.ops.runlock import RunInProgress, run_lock
 
 D = dt.date
 Q1 = D(2023, 6, 30)
@@ -119,7 +119,7 @@ def test_the_command_line_refuses_a_second_run_before_prefect_starts(first_run, 
 
     from typer.testing import CliRunner
 
-    from scorecard.cli import app
+    from scorecard.ops.cli import app
 
     monkeypatch.delitem(sys.modules, "flows.quarterly_scorecard", raising=False)
     holder, release = _hold_lock_in_another_thread(first_run["warehouse"])
@@ -142,8 +142,8 @@ def test_a_run_refused_before_it_starts_leaves_nothing_behind(tmp_path, monkeypa
     Prefect database written."""
     from typer.testing import CliRunner
 
-    from scorecard.cli import app
-    from scorecard.pseudonymise import KEY_VARIABLE
+    from scorecard.ops.cli import app
+    from scorecard.build.pseudonymise import KEY_VARIABLE
 
     monkeypatch.delenv(KEY_VARIABLE, raising=False)
     landing = small_landing(tmp_path)

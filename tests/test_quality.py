@@ -14,7 +14,7 @@ import pytest
 
 from good_rows_social_care import SOCIAL_CARE_GOOD_ROWS
 from scorecard.config import EXPECTATIONS_DIR
-from scorecard.quality import CheckResult, SuiteError, blocking_failures, load_suites, run_suites
+from scorecard.gate.quality import CheckResult, SuiteError, blocking_failures, load_suites, run_suites
 
 LINEAGE = {"_load_id": "load-1", "_source_file": "landing/hr_sap/2025-04-05/x.csv"}
 GOOD_ROWS = {
@@ -256,7 +256,7 @@ def test_one_gx_context_per_call(suites, monkeypatch):
 
 def test_import_sets_offline_defaults_without_importing_gx():
     env = {k: v for k, v in os.environ.items() if k != "GX_ANALYTICS_ENABLED"}
-    code = ("import os, sys, scorecard.quality; "
+    code = ("import os, sys, scorecard.gate.quality; "
             "print(os.environ['GX_ANALYTICS_ENABLED'], 'great_expectations' in sys.modules)")
     shown = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert shown.stdout.split() == ["false", "False"]
@@ -311,7 +311,7 @@ def fields(results: list[CheckResult]) -> list[tuple]:
 
 def run_both_ways(monkeypatch, con: duckdb.DuckDBPyConnection, suites: list) -> list[CheckResult]:
     """Run `suites` on `con` as one whole-table batch and in column groups; both must agree."""
-    import scorecard.quality as quality
+    import scorecard.gate.quality as quality
 
     monkeypatch.setattr(quality, "SPLIT_ROWS", 10**9)
     whole = run_suites(con, suites)
@@ -346,7 +346,7 @@ def test_column_groups_give_the_whole_tables_results(suites, monkeypatch):
 
 
 def test_a_column_group_still_finds_the_failing_row(suites, monkeypatch):
-    import scorecard.quality as quality
+    import scorecard.gate.quality as quality
 
     monkeypatch.setattr(quality, "SPLIT_ROWS", 0)
     failed = only_failure(check(suites, "raw.hr_sap__absences", absences(absence_start="31.13.2025")))
@@ -356,7 +356,7 @@ def test_a_column_group_still_finds_the_failing_row(suites, monkeypatch):
 
 
 def test_a_big_table_is_split_and_still_fails_on_one_bad_row(suites):
-    import scorecard.quality as quality
+    import scorecard.gate.quality as quality
 
     con = duckdb.connect()
     con.execute("create schema raw")
@@ -400,7 +400,7 @@ def test_a_missing_column_still_breaks_its_checks_when_split(suites, monkeypatch
 
 
 def test_column_groups_are_few_and_hold_every_column_read(tmp_path):
-    import scorecard.quality as quality
+    import scorecard.gate.quality as quality
 
     write_suite(tmp_path, json.dumps({"name": "raw__t", "meta": {"table": "raw.t"}, "expectations": [
         {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 1}},

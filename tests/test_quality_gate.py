@@ -20,10 +20,11 @@ import duckdb
 import pytest
 
 from landing_builder import write_landing
-from scorecard import config, models, pipeline
+from scorecard import config, pipeline
+from scorecard.build import models
 from scorecard.errors import GateFailed
-from scorecard.quality_report import WITHHELD, data_quality_frame, write_quality_report
-from scorecard.sources import CONTRACTS
+from scorecard.gate.quality_report import WITHHELD, data_quality_frame, write_quality_report
+from scorecard.ingest.sources import CONTRACTS
 from scorecard.warehouse import open_warehouse
 
 D = dt.date

@@ -24,7 +24,7 @@ import duckdb
 import pytest
 
 from conftest import published_dump, run_without_prefect
-from scorecard.publish import published_path_for
+from scorecard.publish.publication import published_path_for
 from test_publication import Q1, small_landing
 
 pytestmark = pytest.mark.slow

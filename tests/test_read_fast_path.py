@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from polars.testing import assert_frame_equal
 
-from scorecard import read
-from scorecard.demo import write_demo_landing
-from scorecard.sources import CONTRACTS, hr_sap
+from scorecard.ingest import read
+from scorecard_demo import write_demo_landing
+from scorecard.ingest.sources import CONTRACTS, hr_sap
 
 CSV_CONTRACTS = [c for c in CONTRACTS if c.file_format == "csv"]
 

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from conftest import published_dump, run_without_prefect
 from scorecard import config, pipeline
 from scorecard.errors import ContractError
-from scorecard.fingerprint import run_fingerprint
-from scorecard.publish import published_path_for
+from scorecard.ops.fingerprint import run_fingerprint
+from scorecard.publish.publication import published_path_for
 from test_flow_demo import query
 from test_publication import Q1, small_landing
 
@@ -219,7 +219,7 @@ def test_an_absent_or_changed_extract_changes_the_fingerprint(inputs):
 
 @pytest.mark.flow
 def test_cli_says_a_rerun_was_unchanged_and_force_rebuilds(prefect_harness, tmp_path):
-    from scorecard.cli import app
+    from scorecard.ops.cli import app
 
     landing, warehouse = small_landing(tmp_path), tmp_path / "scorecard.duckdb"
     command = ["run", "--period-end", "2023-06-30", "--landing", str(landing),

@@ -19,8 +19,10 @@ import pytest
 
 from conftest import run_without_prefect
 from landing_builder import EXTRACT_DATE, write_landing
-from scorecard import config, models, pipeline, quality
-from scorecard.sources import risks
+from scorecard import config, pipeline
+from scorecard.build import models
+from scorecard.gate import quality
+from scorecard.ingest.sources import risks
 
 D = dt.date
 Q3, Q4, Q1 = D(2022, 12, 31), D(2023, 3, 31), D(2023, 6, 30)

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from flows.per_council import per_council_validation, validate_council
-from scorecard.demo import write_demo_landing
+from scorecard_demo import write_demo_landing
 
 pytestmark = pytest.mark.slow  # several councils built end to end: CI runs it (make test-slow)
 

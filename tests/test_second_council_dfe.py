@@ -33,9 +33,9 @@ import duckdb
 import pytest
 
 from csc_landing import _write, child, dfe_date, episode
-from scorecard.demo import write_demo_landing
-from scorecard.demo.model import DEMO_EXTRACT_DATE
-from scorecard.sources import social_care
+from scorecard_demo import write_demo_landing
+from scorecard_demo.model import DEMO_EXTRACT_DATE
+from scorecard.ingest.sources import social_care
 
 pytestmark = [pytest.mark.flow]
 

@@ -1,6 +1,6 @@
 """Parquet exports of the published database: one file per table and view of `published`.
 
-Every publication writes them beside the published file (`scorecard.publish.write_parquet`);
+Every publication writes them beside the published file (`scorecard.publish.publication.write_parquet`);
 `scorecard report` writes the same files under its --out folder."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scorecard.errors import ScorecardError
-from scorecard.publish import published_relations, write_parquet
+from scorecard.publish.publication import published_relations, write_parquet
 from scorecard.report.committee import connect_published
 
 

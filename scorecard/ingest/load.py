@@ -1,0 +1,274 @@
+"""Load extract files into `raw` (as received, with lineage) and bad rows into `quarantine`.
+
+Reading and checking a file (`check_file`) needs no database, so while one file is written the
+next ones are read on worker threads (polars' reader and expressions run outside the GIL);
+writing stays on the one connection, in file order. (Worker processes were measured too: at 30
+and 150 councils no faster, as the single writer sets the pace - docs/performance.md.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Iterator
+
+import duckdb
+import polars as pl
+
+from scorecard.ingest.landing import ExtractFile
+from scorecard.ingest.read import empty_extract, read_extract
+from scorecard.ingest.sources.contract import Contract
+from scorecard.ingest.validate import validate
+
+READERS = max(1, min(4, os.cpu_count() or 1))  # files read ahead of the writer at once
+COMMIT_ROWS = 1_000_000  # rows written between commits (load_all)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    load_id: str
+    raw_table: str
+    source_file: str
+    rows_in: int
+    rows_loaded: int
+    rows_quarantined: int
+    reloaded: bool = True
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file read and checked against its contract, ready to write."""
+
+    extract: ExtractFile
+    run_id: str
+    load_id: str
+    loaded: pl.DataFrame  # accepted rows with their lineage columns
+    quarantined: pl.DataFrame  # quarantine.rows records
+    rows_in: int
+    rows_quarantined: int
+
+
+def _quarantine_records(frame: pl.DataFrame, problems: pl.DataFrame, extract: ExtractFile,
+                        load_id: str) -> pl.DataFrame:
+    rows = frame.filter(pl.col("_row_number").is_in(problems["_row_number"].unique().implode()))
+    records = rows.select(
+        "_row_number",
+        pl.Series(
+            "record",
+            [json.dumps(r, ensure_ascii=False) for r in rows.drop("_row_number").to_dicts()],
+            dtype=pl.String,
+        ),
+    )
+    return problems.join(records, on="_row_number", how="left").select(
+        pl.lit(load_id).alias("load_id"),
+        pl.lit(extract.contract.source).alias("source"),
+        pl.lit(extract.contract.table).alias("source_table"),
+        pl.lit(str(extract.path)).alias("source_file"),
+        pl.col("_row_number").alias("row_number"),
+        "column_name",
+        "value",
+        "reason",
+        "record",
+    )
+
+
+def _load_id(extract: ExtractFile, run_id: str) -> str:
+    base = f"{run_id}:{extract.contract.source}__{extract.contract.table}"
+    return f"{base}:{extract.council_code}" if extract.council_code else base
+
+
+def _raw_columns(con: duckdb.DuckDBPyConnection, contract: Contract) -> set[str]:
+    """The raw table's columns; none when it does not exist. (The catalogue is asked rather than
+    DESCRIBE, whose error on a missing table would abort the load's transaction.)"""
+    return {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = ?",
+        [f"{contract.source}__{contract.table}"]).fetchall()}
+
+
+def _last_loaded_files(con: duckdb.DuckDBPyConnection, contract: Contract) -> dict[str, tuple]:
+    """The files the raw table holds: those of the last run that loaded it (path -> sha256 and
+    counts). A file's meta.loads row is committed with its raw rows, so a run whose load failed
+    half-way names exactly the files it left in raw."""
+    rows = con.execute(
+        "SELECT source_file, sha256, rows_in, rows_loaded, rows_quarantined FROM meta.loads "
+        "WHERE source = $source AND source_table = $table AND run_id = ("
+        "  SELECT run_id FROM meta.loads WHERE source = $source AND source_table = $table "
+        "  ORDER BY loaded_at DESC LIMIT 1)",
+        {"source": contract.source, "table": contract.table}).fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def plan_table(con: duckdb.DuckDBPyConnection, contract: Contract,
+               extracts: list[ExtractFile]) -> dict[str, tuple]:
+    """Make the raw table and its quarantine hold only the rows of files this run keeps as they
+    are (same path, same SHA-256 as when loaded), and return those files with their counts.
+
+    A file that changed, or that the table never held, is loaded afresh (`write_checked`); a
+    file the table holds but this run does not read (a council that stopped sending, an older
+    extract folder) has its rows removed. With nothing to keep the table is dropped, so a
+    column a source stopped sending does not linger.
+    """
+    held = _last_loaded_files(con, contract) if _raw_columns(con, contract) else {}
+    keep = {str(e.path): held[str(e.path)] for e in extracts
+            if e.present and held.get(str(e.path), (None,))[0] == e.sha256}
+    if not keep:
+        con.execute(f"DROP TABLE IF EXISTS {contract.raw_table}")
+        con.execute("DELETE FROM quarantine.rows WHERE source = ? AND source_table = ?",
+                    [contract.source, contract.table])
+        return {}
+    kept = list(keep)
+    con.execute(f"DELETE FROM {contract.raw_table} WHERE NOT list_contains(?, _source_file)", [kept])
+    con.execute("DELETE FROM quarantine.rows WHERE source = ? AND source_table = ? "
+                "AND NOT list_contains(?, source_file)", [contract.source, contract.table, kept])
+    return keep
+
+
+def record_reuse(con: duckdb.DuckDBPyConnection, extract: ExtractFile, run_id: str,
+                 counts: tuple) -> LoadResult:
+    """Record that this run keeps the rows an earlier run loaded from the same file."""
+    contract = extract.contract
+    load_id = _load_id(extract, run_id)
+    rows_in, rows_loaded, rows_quarantined = counts[1:]
+    con.execute(
+        "INSERT INTO meta.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?)",
+        [load_id, run_id, contract.source, contract.table, str(extract.path), extract.extract_date,
+         extract.sha256, rows_in, rows_loaded, rows_quarantined, dt.datetime.now(dt.timezone.utc)])
+    return LoadResult(load_id, contract.raw_table, str(extract.path), rows_in, rows_loaded,
+                      rows_quarantined, reloaded=False)
+
+
+def check_file(extract: ExtractFile, run_id: str) -> CheckedFile:
+    """Read a file (an absent one as an empty table) and split its rows into accepted and
+    quarantined. Touches no database: safe on a worker thread."""
+    contract = extract.contract
+    load_id = _load_id(extract, run_id)
+    if extract.present:
+        frame = read_extract(extract.path, contract, extract.council_code)
+    else:
+        frame = empty_extract(contract)
+    checked = validate(frame, contract)
+    loaded = checked.loaded.with_columns(
+        pl.lit(load_id).alias("_load_id"),
+        pl.lit(str(extract.path)).alias("_source_file"),
+    )
+    return CheckedFile(extract, run_id, load_id, loaded,
+                       _quarantine_records(frame, checked.quarantined, extract, load_id),
+                       checked.rows_in, checked.rows_quarantined)
+
+
+def write_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile,
+                  planned: bool = False) -> LoadResult:
+    """Put a checked file's rows in the raw table (in place of any it held from the same path)
+    and its bad rows in quarantine, and record the load. The caller owns the transaction.
+    `planned`: `plan_table` has already removed the file's old rows (saves a scan of the raw
+    table per file, which at 150 councils' files per table added up to minutes)."""
+    extract, contract, loaded = checked.extract, checked.extract.contract, checked.loaded
+    con.register("_incoming", loaded.to_arrow())
+    try:
+        held = _raw_columns(con, contract)
+        if not held:
+            con.execute(f"CREATE TABLE {contract.raw_table} AS FROM _incoming LIMIT 0")
+            held = set(loaded.columns)
+        if not planned:
+            con.execute(f"DELETE FROM {contract.raw_table} WHERE _source_file = ?", [str(extract.path)])
+        for column in (c for c in loaded.columns if c not in held):  # extra columns are kept
+            con.execute(f'ALTER TABLE {contract.raw_table} ADD COLUMN "{column}" VARCHAR')
+        con.execute(f"INSERT INTO {contract.raw_table} BY NAME FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+    if not planned:
+        con.execute("DELETE FROM quarantine.rows WHERE source = ? AND source_table = ? "
+                    "AND source_file = ?", [contract.source, contract.table, str(extract.path)])
+    if checked.quarantined.height:
+        con.register("_quarantined", checked.quarantined.to_arrow())
+        con.execute("INSERT INTO quarantine.rows SELECT * FROM _quarantined")
+        con.unregister("_quarantined")
+    con.execute(
+        "INSERT INTO meta.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?)",
+        [checked.load_id, checked.run_id, contract.source, contract.table, str(extract.path), extract.extract_date, extract.sha256, checked.rows_in,
+         loaded.height, checked.rows_quarantined, dt.datetime.now(dt.timezone.utc)],
+    )
+    return LoadResult(checked.load_id, contract.raw_table, str(extract.path), checked.rows_in,
+                      loaded.height, checked.rows_quarantined)
+
+
+def load_extract(con: duckdb.DuckDBPyConnection, extract: ExtractFile, run_id: str) -> LoadResult:
+    """Read, check and write one file. The caller owns the transaction."""
+    return write_checked(con, check_file(extract, run_id))
+
+
+def check_files(extracts: list[ExtractFile], run_id: str) -> list[CheckedFile]:
+    """`check_file` for files that are one file on disk (the CIN census's five tables): read
+    together, so one worker parses the file once."""
+    return [check_file(e, run_id) for e in extracts]
+
+
+def _same_file_groups(extracts: list[ExtractFile]) -> list[list[ExtractFile]]:
+    groups: list[list[ExtractFile]] = []
+    for extract in extracts:
+        if groups and extract.present and groups[-1][-1].path == extract.path:
+            groups[-1].append(extract)
+        else:
+            groups.append([extract])
+    return groups
+
+
+def _read_ahead(extracts: list[ExtractFile], run_id: str) -> Iterator[CheckedFile]:
+    """The files checked, in order, at most READERS + 1 files on disk in memory at once."""
+    groups = _same_file_groups(extracts)
+    if READERS == 1 or len(groups) < 2:
+        for group in groups:
+            yield from check_files(group, run_id)
+        return
+    waiting = iter(groups)
+    with ThreadPoolExecutor(READERS, thread_name_prefix="scorecard-read") as pool:
+        pending: deque[Future] = deque(pool.submit(check_files, g, run_id)
+                                       for g in _take(waiting, READERS + 1))
+        try:
+            while pending:
+                checked = pending.popleft().result()
+                for group in _take(waiting, 1):
+                    pending.append(pool.submit(check_files, group, run_id))
+                yield from checked
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _take(items: Iterator, count: int) -> list:
+    return [item for _, item in zip(range(count), items)]
+
+
+def load_all(con: duckdb.DuckDBPyConnection, extracts: list[ExtractFile], run_id: str) -> list[LoadResult]:
+    """Load a run's extract files. A file's raw rows, quarantine rows and meta.loads row are
+    committed together, so after a failure meta.loads still says which files raw holds; files
+    are committed in batches of about COMMIT_ROWS rows, because DuckDB keeps a transaction's
+    new rows in memory until it commits (a national load in one transaction peaked near 8 GB).
+    Files are written in the order given (a council's files together, so its CIN census is
+    parsed once for its five tables); unchanged files are not read again."""
+    by_table: dict[Contract, list[ExtractFile]] = {}
+    for extract in extracts:
+        by_table.setdefault(extract.contract, []).append(extract)
+    con.execute("BEGIN")
+    try:
+        kept = {contract: plan_table(con, contract, files) for contract, files in by_table.items()}
+        reused = {i: record_reuse(con, e, run_id, kept[e.contract][str(e.path)])
+                  for i, e in enumerate(extracts) if str(e.path) in kept[e.contract]}
+        to_read = [i for i in range(len(extracts)) if i not in reused]
+        written, pending = {}, 0
+        for i, checked in zip(to_read, _read_ahead([extracts[i] for i in to_read], run_id)):
+            written[i] = write_checked(con, checked, planned=True)
+            pending += checked.loaded.height + checked.quarantined.height
+            if pending >= COMMIT_ROWS:
+                con.execute("COMMIT")
+                con.execute("BEGIN")
+                pending = 0
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return [reused[i] if i in reused else written[i] for i in range(len(extracts))]
