@@ -78,10 +78,10 @@ def child_pipeline(landing: Path, warehouse: Path) -> dict:
             return result
 
         run = step("extract", pipeline.start_run, warehouse, PERIOD_END)
-        manifest = step("extract", pipeline.extract, landing, PERIOD_END)
-        loads = step("load", pipeline.load_extracts, warehouse, run["run_id"], manifest)
+        extracts = step("extract", pipeline.extract, landing, PERIOD_END)
+        loads = step("load", pipeline.load_extracts, warehouse, run["run_id"], extracts)
         rerun = step("fingerprint", pipeline.fingerprint_run, warehouse, run["run_id"],
-                     run["period_ends"], manifest, demo_key=True)
+                     run["period_ends"], extracts, demo_key=True)
         if rerun["same_inputs_as"]:  # the unchanged quarter: nothing to build, check or publish
             checks, publication = rerun["checks"], rerun["publication"]
         else:
@@ -90,7 +90,7 @@ def child_pipeline(landing: Path, warehouse: Path) -> dict:
             times["report"] = report_s[0]
             times["gate"] -= report_s[0]
             publication = step("publish", pipeline.publish_run, warehouse, run["run_id"],
-                               run["period_ends"], manifest)
+                               run["period_ends"], extracts)
         step("publish", pipeline.finish_run, warehouse, run["run_id"],
              "published" if publication["publication_id"] else "unchanged", rerun["message"])
         times["total"] = time.perf_counter() - begin

@@ -54,23 +54,23 @@ def _transient(task, task_run, state) -> bool:
 @task(name="extract", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=30,
       retry_condition_fn=_transient)
 def extract(landing: str, period_end: dt.date) -> list[dict]:
-    manifest = pipeline.extract(Path(landing), period_end)
+    extracts = pipeline.extract(Path(landing), period_end)
     log = get_run_logger()
-    present = [m for m in manifest if m["sha256"]]
+    present = [m for m in extracts if m["sha256"]]
     for source in sorted({m["source"] for m in present}):
         dates = sorted({m["extract_date"] for m in present if m["source"] == source})
         log.info("%s: extract of %s, %d files", source, ", ".join(dates),
                  sum(1 for m in present if m["source"] == source))
     log.info("%d extract files found for %s; %d expected files absent (loaded as empty tables)",
-             len(present), period_end, len(manifest) - len(present))
-    return manifest
+             len(present), period_end, len(extracts) - len(present))
+    return extracts
 
 
 @task(name="load", cache_policy=NO_CACHE)
-def load(warehouse: str, run_id: str, manifest: list[dict]) -> list[dict]:
-    loads = pipeline.load_extracts(Path(warehouse), run_id, manifest)
+def load(warehouse: str, run_id: str, extracts: list[dict]) -> list[dict]:
+    loads = pipeline.load_extracts(Path(warehouse), run_id, extracts)
     log = get_run_logger()
-    present = {m["path"] for m in manifest if m["sha256"]}
+    present = {m["path"] for m in extracts if m["sha256"]}
     for result in loads:
         if result["source_file"] not in present:
             continue
@@ -80,7 +80,7 @@ def load(warehouse: str, run_id: str, manifest: list[dict]) -> list[dict]:
         if result["rows_quarantined"]:
             log.warning("%s: %s rows quarantined (reasons in quarantine.rows)",
                         result["raw_table"], result["rows_quarantined"])
-    totals = pipeline.load_totals(manifest, loads)
+    totals = pipeline.load_totals(extracts, loads)
     log.info("loaded %d rows, quarantined %d; %d of %d extract files read",
              totals["rows_loaded"], totals["rows_quarantined"], totals["files_reloaded"],
              totals["files"])
@@ -88,9 +88,9 @@ def load(warehouse: str, run_id: str, manifest: list[dict]) -> list[dict]:
 
 
 @task(name="fingerprint", cache_policy=NO_CACHE)
-def fingerprint(warehouse: str, run_id: str, period_ends: list[dt.date], manifest: list[dict],
+def fingerprint(warehouse: str, run_id: str, period_ends: list[dt.date], extracts: list[dict],
                 demo_key: bool, published: str | None, force: bool) -> dict:
-    rerun = pipeline.fingerprint_run(Path(warehouse), run_id, period_ends, manifest, demo_key,
+    rerun = pipeline.fingerprint_run(Path(warehouse), run_id, period_ends, extracts, demo_key,
                                      Path(published) if published else None, force)
     log = get_run_logger()
     if rerun["same_inputs_as"]:
@@ -127,9 +127,9 @@ def check(warehouse: str, run_id: str) -> dict:
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish(warehouse: str, run_id: str, period_ends: list[dt.date], manifest: list[dict],
+def publish(warehouse: str, run_id: str, period_ends: list[dt.date], extracts: list[dict],
             published: str | None) -> dict:
-    publication = pipeline.publish_run(Path(warehouse), run_id, period_ends, manifest,
+    publication = pipeline.publish_run(Path(warehouse), run_id, period_ends, extracts,
                                        Path(published) if published else None)
     log = get_run_logger()
     if publication["period_ends"]:
@@ -146,6 +146,10 @@ def publish(warehouse: str, run_id: str, period_ends: list[dt.date], manifest: l
     if not publication["publication_id"]:
         log.info("nothing new to publish; the published database is unchanged")
     return publication
+
+
+FLOW_STEPS = pipeline.Steps(extract=extract, load=load, fingerprint=fingerprint, build=build,
+                            check=check, publish=publish)
 
 
 @flow(name="quarterly_scorecard")
@@ -185,23 +189,14 @@ def quarterly_scorecard(
                                  Path(published) if published else None)
         run_id = run["run_id"]
         try:
-            manifest = extract(landing, period_end)
-            loads = load(warehouse, run_id, manifest)
-            rerun = fingerprint(warehouse, run_id, run["period_ends"], manifest, demo_key,
-                                published, force)
-            if rerun["same_inputs_as"]:
-                checks, publication = rerun["checks"], rerun["publication"]
-            else:
-                build(warehouse, run_id, period_end, demo_key)
-                checks = check(warehouse, run_id)
-                publication = publish(warehouse, run_id, run["period_ends"], manifest, published)
+            done = pipeline.run_steps(FLOW_STEPS, landing, warehouse, run, demo_key, published,
+                                      force)
         except Exception as exc:
             pipeline.finish_run(Path(warehouse), run_id, "failed", str(exc))
             log.error("run %s failed, the published database is as it was: %s", run_id, exc)
             raise
-        pipeline.finish_run(Path(warehouse), run_id,
-                            "published" if publication["publication_id"] else "unchanged",
-                            rerun["message"])
+        rerun, checks, publication = done["rerun"], done["checks"], done["publication"]
+        pipeline.finish_steps(warehouse, run_id, done)
     summary = {
         "run_id": run_id,
         "period_end": period_end.isoformat(),
@@ -209,7 +204,7 @@ def quarterly_scorecard(
         "same_inputs_as": rerun["same_inputs_as"],
         "message": rerun["message"],
         **publication,
-        **pipeline.load_totals(manifest, loads),
+        **pipeline.load_totals(done["extracts"], done["loads"]),
         "checks_run": checks["checks_run"],
         "quality_report": checks["report"],
         "warnings": checks["warnings"],

@@ -14,6 +14,7 @@ import os
 import uuid
 from dataclasses import asdict
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 from scorecard import config
 from scorecard.ops import fingerprint
@@ -107,7 +108,7 @@ def extract(landing_dir: Path, period_end: dt.date) -> list[dict]:
     ]
 
 
-def load_extracts(warehouse: Path, run_id: str, manifest: list[dict]) -> list[dict]:
+def load_extracts(warehouse: Path, run_id: str, extracts: list[dict]) -> list[dict]:
     contracts = {(c.source, c.table): c for c in CONTRACTS}
     extracts = [
         landing.ExtractFile(
@@ -115,23 +116,23 @@ def load_extracts(warehouse: Path, run_id: str, manifest: list[dict]) -> list[di
             dt.date.fromisoformat(item["extract_date"]) if item["extract_date"] else None,
             item["sha256"], item["council_code"],
         )
-        for item in manifest
+        for item in extracts
     ]
     with open_warehouse(warehouse) as con:
         return [asdict(result) for result in load.load_all(con, extracts, run_id)]
 
 
-def load_totals(manifest: list[dict], loads: list[dict]) -> dict:
+def load_totals(extracts: list[dict], loads: list[dict]) -> dict:
     """A run's loads in sum: rows loaded and quarantined, extract files present (an absent
     file is loaded as an empty table, not counted) and how many of them were read this run."""
-    present = {m["path"] for m in manifest if m["sha256"]}
+    present = {m["path"] for m in extracts if m["sha256"]}
     files = [r for r in loads if r["source_file"] in present]
     return {"rows_loaded": sum(r["rows_loaded"] for r in loads),
             "rows_quarantined": sum(r["rows_quarantined"] for r in loads),
             "files": len(files), "files_reloaded": sum(r["reloaded"] for r in files)}
 
 
-def fingerprint_run(warehouse: Path, run_id: str, period_ends: list[dt.date], manifest: list[dict],
+def fingerprint_run(warehouse: Path, run_id: str, period_ends: list[dt.date], extracts: list[dict],
                     demo_key: bool = False, published: Path | None = None,
                     force: bool = False) -> dict:
     """Record the run's fingerprint and say whether the run can stop here: `same_inputs_as` is
@@ -139,7 +140,7 @@ def fingerprint_run(warehouse: Path, run_id: str, period_ends: list[dt.date], ma
     when the run must build, check and publish (always with `force`). When it can stop,
     `checks` and `publication` say what the run reports in place of those steps."""
     digest = fingerprint.run_fingerprint(
-        manifest=manifest, period_end=period_ends[-1], publish_from=period_ends[0],
+        extracts=extracts, period_end=period_ends[-1], publish_from=period_ends[0],
         calendar_years=_calendar_years(period_ends[-1]), key=pseudonymise.resolve_key(demo_key),
         folders=(config.SQL_DIR, config.REFERENCE_DIR, config.EXPECTATIONS_DIR))
     published = Path(published) if published else publish.published_path_for(warehouse)
@@ -210,7 +211,7 @@ def check(warehouse: Path, run_id: str) -> dict:
     }
 
 
-def publish_run(warehouse: Path, run_id: str, period_ends: list[dt.date], manifest: list[dict],
+def publish_run(warehouse: Path, run_id: str, period_ends: list[dt.date], extracts: list[dict],
                 published: Path | None = None) -> dict:
     """Swap the audited marts into the published database (scorecard.publish.publication)."""
     published = Path(published) if published else publish.published_path_for(warehouse)
@@ -218,7 +219,7 @@ def publish_run(warehouse: Path, run_id: str, period_ends: list[dt.date], manife
         checks = quality_report.data_quality_frame(con, run_id).to_dicts()
         publication = publish.publish(
             con, published, run_id, period_ends,
-            extracts=[{"file": m["path"], "sha256": m["sha256"]} for m in manifest if m["sha256"]],
+            extracts=[{"file": m["path"], "sha256": m["sha256"]} for m in extracts if m["sha256"]],
             checks=checks,
             views_dir=config.SQL_DIR / "published",
         )
@@ -239,3 +240,45 @@ def finish_run(warehouse: Path, run_id: str, status: str, message: str | None = 
             "UPDATE meta.runs SET finished_at = now(), status = ?, message = ? WHERE run_id = ?",
             [status, message, run_id],
         )
+
+
+class Steps(NamedTuple):
+    """One implementation of each step: the plain functions above (`PLAIN_STEPS`), or the
+    Prefect flow's tasks, which wrap them one to one."""
+
+    extract: Callable
+    load: Callable
+    fingerprint: Callable
+    build: Callable
+    check: Callable
+    publish: Callable
+
+
+PLAIN_STEPS = Steps(extract=extract, load=load_extracts, fingerprint=fingerprint_run, build=build,
+                    check=check, publish=publish_run)
+
+
+def run_steps(steps: Steps, landing, warehouse, run: dict, demo_key: bool = False,
+              published=None, force: bool = False) -> dict:
+    """A run's steps in their order, the one place it is written: the Prefect flow calls it with
+    its tasks, tests and benchmarks with `PLAIN_STEPS`. The caller holds the run lock and has
+    started the run (`start_run`); it records how the run finished (`finish_run`)."""
+    run_id, period_ends = run["run_id"], run["period_ends"]
+    extracts = steps.extract(landing, period_ends[-1])
+    loads = steps.load(warehouse, run_id, extracts)
+    rerun = steps.fingerprint(warehouse, run_id, period_ends, extracts, demo_key, published, force)
+    if rerun["same_inputs_as"]:
+        checks, publication = rerun["checks"], rerun["publication"]
+    else:
+        steps.build(warehouse, run_id, period_ends[-1], demo_key)
+        checks = steps.check(warehouse, run_id)
+        publication = steps.publish(warehouse, run_id, period_ends, extracts, published)
+    return {"extracts": extracts, "loads": loads, "rerun": rerun, "checks": checks,
+            "publication": publication}
+
+
+def finish_steps(warehouse, run_id: str, done: dict) -> None:
+    """Record how a run whose steps all ran ended: published, or unchanged (nothing new)."""
+    finish_run(Path(warehouse), run_id,
+               "published" if done["publication"]["publication_id"] else "unchanged",
+               done["rerun"]["message"])

@@ -110,8 +110,8 @@ def build_without_prefect(landing: Path, warehouse: Path, period_end) -> str:
     from scorecard import pipeline
 
     run = pipeline.start_run(warehouse, period_end)
-    manifest = pipeline.extract(landing, period_end)
-    pipeline.load_extracts(warehouse, run["run_id"], manifest)
+    extracts = pipeline.extract(landing, period_end)
+    pipeline.load_extracts(warehouse, run["run_id"], extracts)
     pipeline.build(warehouse, run["run_id"], period_end, demo_key=True)
     return run["run_id"]
 
@@ -124,19 +124,9 @@ def run_without_prefect(landing: Path, warehouse: Path, period_end, publish_from
 
     with run_lock(warehouse):
         run = pipeline.start_run(warehouse, period_end, publish_from)
-        manifest = pipeline.extract(landing, period_end)
-        loads = pipeline.load_extracts(warehouse, run["run_id"], manifest)
-        rerun = pipeline.fingerprint_run(warehouse, run["run_id"], run["period_ends"], manifest,
-                                         demo_key=True, force=force)
-        if rerun["same_inputs_as"]:
-            publication, checks = rerun["publication"], rerun["checks"]
-        else:
-            pipeline.build(warehouse, run["run_id"], period_end, demo_key=True)
-            checks = pipeline.check(warehouse, run["run_id"])
-            publication = pipeline.publish_run(warehouse, run["run_id"], run["period_ends"],
-                                               manifest)
-        pipeline.finish_run(warehouse, run["run_id"],
-                            "published" if publication["publication_id"] else "unchanged",
-                            rerun["message"])
-    return {"run_id": run["run_id"], "loads": loads, "same_inputs_as": rerun["same_inputs_as"],
+        done = pipeline.run_steps(pipeline.PLAIN_STEPS, landing, warehouse, run, demo_key=True,
+                                  force=force)
+        publication, checks, rerun = done["publication"], done["checks"], done["rerun"]
+        pipeline.finish_steps(warehouse, run["run_id"], done)
+    return {"run_id": run["run_id"], "loads": done["loads"], "same_inputs_as": rerun["same_inputs_as"],
             "warnings": checks["warnings"], **publication}

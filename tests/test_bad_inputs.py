@@ -59,15 +59,15 @@ def test_bad_input(case: Case, published_warehouse, tmp_path):
     run_id = pipeline.start_run(warehouse, PERIOD_END)["run_id"]
     if case.error is not None:
         with pytest.raises(case.error) as raised:
-            manifest = pipeline.extract(tmp_path / "landing", PERIOD_END)
-            pipeline.load_extracts(warehouse, run_id, manifest)
+            extracts = pipeline.extract(tmp_path / "landing", PERIOD_END)
+            pipeline.load_extracts(warehouse, run_id, extracts)
         pipeline.finish_run(warehouse, run_id, "failed", str(raised.value))
         assert_names_file_row_and_column(case, raised.value, path)
         assert published_dump(published) == before
         assert nothing_loaded_from(warehouse, run_id, case)
     else:
-        manifest = pipeline.extract(tmp_path / "landing", PERIOD_END)
-        results = pipeline.load_extracts(warehouse, run_id, manifest)
+        extracts = pipeline.extract(tmp_path / "landing", PERIOD_END)
+        results = pipeline.load_extracts(warehouse, run_id, extracts)
         pipeline.finish_run(warehouse, run_id, "failed", "stopped after loading (test)")
         [result] = [r for r in results if r["raw_table"] == f"raw.{case.table}"]
         assert_every_row_accounted_for(case, result, warehouse, path)
@@ -154,8 +154,8 @@ def test_row_level_defects_do_not_stop_the_build(published_warehouse, tmp_path):
     lines = [ABSENCE_HEADER, ABSENCE_LINES[0], "916,10000002,10.07.2023,,,S04"]  # a future start
     (staff_path.parent / "absences.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode())
     run_id = pipeline.start_run(warehouse, PERIOD_END)["run_id"]
-    manifest = pipeline.extract(landing, PERIOD_END)
-    results = {r["raw_table"]: r for r in pipeline.load_extracts(warehouse, run_id, manifest)}
+    extracts = pipeline.extract(landing, PERIOD_END)
+    results = {r["raw_table"]: r for r in pipeline.load_extracts(warehouse, run_id, extracts)}
     counts = {t: (r["rows_in"], r["rows_loaded"], r["rows_quarantined"])
               for t, r in results.items()}
     assert counts["raw.hr_sap__staff_in_post"] == (4, 1, 3)

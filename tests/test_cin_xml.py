@@ -16,7 +16,8 @@ import pytest
 
 from scorecard.ingest import cin_xml
 from scorecard.ingest.cin_xml import DTD_REFUSED, read_cin_census
-from scorecard.gate.defects import defect_report, safe_for_spreadsheet, summarise_loads, write_defect_report
+from scorecard.gate.defects import defect_report, summarise_loads, write_defect_report
+from scorecard.spreadsheet_safe import escape_formulas
 from scorecard.errors import ContractError
 from scorecard.ingest.landing import ExtractFile
 from scorecard.ingest.load import load_extract
@@ -361,7 +362,7 @@ def test_defect_report_from_a_census_is_safe_to_open_in_a_spreadsheet(tmp_path):
     with out.open(encoding="utf-8", newline="") as handle:
         cells = [row["value"] for row in csv.DictReader(handle)]
     assert cells == ['\'=HYPERLINK("x")', "'@SUM(A1)"]
-    assert safe_for_spreadsheet(pl.DataFrame({"v": ["+1", "-2", "\tx", "ok", None]}))["v"].to_list() \
+    assert escape_formulas(pl.DataFrame({"v": ["+1", "-2", "\tx", "ok", None]}))["v"].to_list() \
         == ["'+1", "'-2", "'\tx", "ok", None]
 
     summary = {r["source_table"]: r for r in summarise_loads(con).iter_rows(named=True)}

@@ -90,9 +90,9 @@ def test_status_of_a_run_that_recorded_restatements_says_so(tmp_path):
 
 def test_the_first_run_does_not_claim_files_unchanged_since_their_last_load(tmp_path):
     warehouse, landing = tmp_path / "scorecard.duckdb", small_landing(tmp_path)
-    manifest = pipeline.extract(landing, Q1)
+    extracts = pipeline.extract(landing, Q1)
     runs = [run_without_prefect(landing, warehouse, Q1) for _ in range(2)]
-    first, again = (pipeline.load_totals(manifest, run["loads"]) for run in runs)
+    first, again = (pipeline.load_totals(extracts, run["loads"]) for run in runs)
     assert first["files"] == 5   # staff, absences, appraisals, RIDDOR, audit tracker
     # first run: nothing was loaded before, so every file was read
     assert files_read(first) == f"{first['files']} files read"

@@ -80,8 +80,8 @@ def make_landing(root: Path, council: str, files_903=FILES_903, census: str | No
 def load(root: Path, landing: Path) -> dict:
     warehouse = root / "warehouse.duckdb"
     run = pipeline.start_run(warehouse, PERIOD_END)
-    manifest = pipeline.extract(landing, PERIOD_END)
-    results = pipeline.load_extracts(warehouse, run["run_id"], manifest)
+    extracts = pipeline.extract(landing, PERIOD_END)
+    results = pipeline.load_extracts(warehouse, run["run_id"], extracts)
     return {"root": root, "landing": landing, "warehouse": warehouse, "results": results,
             "folder": landing / "social_care" / EXTRACT_DATE}
 

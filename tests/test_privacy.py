@@ -14,7 +14,8 @@ import pytest
 
 from conftest import run_without_prefect
 from scorecard.errors import ScorecardError
-from scorecard.publish.export import escape_formula, scorecard_export, write_csv
+from scorecard.publish.export import scorecard_export, write_csv
+from scorecard.spreadsheet_safe import escape_formula
 from scorecard.build.pseudonymise import KEY_VARIABLE, pseudonym, resolve_key
 from scorecard.publish.publication import published_path_for
 from test_publication import Q1, small_landing

@@ -121,9 +121,9 @@ def test_a_failed_run_is_no_reference(tmp_path):
     landing, warehouse = small_landing(tmp_path), tmp_path / "scorecard.duckdb"
     # a run on these very files that got as far as its fingerprint, then failed
     run = pipeline.start_run(warehouse, Q1)
-    manifest = pipeline.extract(landing, Q1)
-    pipeline.load_extracts(warehouse, run["run_id"], manifest)
-    pipeline.fingerprint_run(warehouse, run["run_id"], run["period_ends"], manifest, demo_key=True)
+    extracts = pipeline.extract(landing, Q1)
+    pipeline.load_extracts(warehouse, run["run_id"], extracts)
+    pipeline.fingerprint_run(warehouse, run["run_id"], run["period_ends"], extracts, demo_key=True)
     pipeline.finish_run(warehouse, run["run_id"], "failed", "stopped after its fingerprint (test)")
     first = run_without_prefect(landing, warehouse, Q1)
     assert_full_run(warehouse, first)
@@ -172,7 +172,7 @@ def inputs(tmp_path):
         folders.append(tmp_path / source.name)
         shutil.copytree(source, folders[-1])
     landing = small_landing(tmp_path)
-    return {"manifest": pipeline.extract(landing, Q1), "period_end": Q1, "publish_from": Q1,
+    return {"extracts": pipeline.extract(landing, Q1), "period_end": Q1, "publish_from": Q1,
             "calendar_years": (2000, 2024), "key": DEMO_KEY, "folders": folders}
 
 
@@ -182,7 +182,7 @@ def fingerprint(inputs: dict, **changed) -> str:
 
 def test_the_same_inputs_give_the_same_fingerprint(inputs):
     assert fingerprint(inputs) == fingerprint(inputs)
-    assert fingerprint(inputs) == fingerprint(inputs, manifest=list(reversed(inputs["manifest"])))
+    assert fingerprint(inputs) == fingerprint(inputs, extracts=list(reversed(inputs["extracts"])))
 
 
 @pytest.mark.parametrize("folder", ["sql", "reference", "expectations"])
@@ -209,10 +209,10 @@ def test_run_parameters_and_the_key_change_the_fingerprint(inputs):
 
 def test_an_absent_or_changed_extract_changes_the_fingerprint(inputs):
     before = fingerprint(inputs)
-    first, *rest = inputs["manifest"]
-    assert fingerprint(inputs, manifest=[{**first, "sha256": None}, *rest]) != before
-    assert fingerprint(inputs, manifest=[{**first, "sha256": "0" * 64}, *rest]) != before
-    assert fingerprint(inputs, manifest=rest) != before
+    first, *rest = inputs["extracts"]
+    assert fingerprint(inputs, extracts=[{**first, "sha256": None}, *rest]) != before
+    assert fingerprint(inputs, extracts=[{**first, "sha256": "0" * 64}, *rest]) != before
+    assert fingerprint(inputs, extracts=rest) != before
 
 
 # --- the command line, through the Prefect flow --------------------------------------------------

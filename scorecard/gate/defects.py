@@ -3,8 +3,8 @@
 Every row the contract checks quarantined (`quarantine.rows`) is listed with its file, row, column,
 offending value (an identifier's only masked, `X99999`) and reason, for the files of each table's latest load in `meta.loads` (one file per
 council when a landing zone holds several councils). The CSV written for
-people to open in a spreadsheet is made safe against formula injection: a cell starting with
-`=`, `+`, `-`, `@` (or a tab or carriage return) is prefixed with a single quote.
+people to open in a spreadsheet is made safe against formula injection
+(`scorecard.spreadsheet_safe`).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import duckdb
 import polars as pl
 
 from scorecard.ingest.sources import IDENTIFIER_COLUMNS
+from scorecard.spreadsheet_safe import escape_formulas
 from scorecard.ingest.sources.identifiers import masked, names_identifier
 
 REPORT_COLUMNS = ("source", "source_table", "source_file", "row_number", "column_name", "value",
                   "reason")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # The loads of the last run that loaded each table: one per file it read. A file that run kept
 # unchanged keeps the quarantine rows (and load_id) of the load that first read it, so
@@ -63,23 +63,12 @@ def summarise_loads(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return frame.with_columns(pl.format("raw.{}", pl.col("raw_table")).alias("raw_table"))
 
 
-def _neutralise(value: pl.Expr) -> pl.Expr:
-    """A spreadsheet must show the text, not evaluate it: quote a cell that could start a formula."""
-    starts = pl.any_horizontal([value.str.starts_with(s) for s in FORMULA_STARTS])
-    return pl.when(starts.fill_null(False)).then(pl.lit("'") + value).otherwise(value)
-
-
-def safe_for_spreadsheet(frame: pl.DataFrame) -> pl.DataFrame:
-    text = [n for n, t in frame.schema.items() if t == pl.String]
-    return frame.with_columns(_neutralise(pl.col(n)).alias(n) for n in text)
-
-
 def write_defect_report(con: duckdb.DuckDBPyConnection, out: Path) -> Path:
     """Write the defect report as a UTF-8 CSV, safe to open in a spreadsheet; returns the path."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    safe_for_spreadsheet(defect_report(con)).write_csv(out)
+    escape_formulas(defect_report(con)).write_csv(out)
     return out
 
 
-__all__ = ["defect_report", "safe_for_spreadsheet", "summarise_loads", "write_defect_report"]
+__all__ = ["defect_report", "summarise_loads", "write_defect_report"]

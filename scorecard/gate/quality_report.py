@@ -31,6 +31,7 @@ from scorecard.ingest.sources.identifiers import names_identifier
 WITHHELD = "[withheld: identifier]"
 QUARANTINE_EXAMPLES = 20
 LONGEST_VALUE = 200
+TEMPLATES_DIR = Path(__file__).with_name("templates")
 # quality.py's failure messages end with the values GX found: "..., e.g. ['a', 'b', ...]"
 _EXAMPLES = re.compile(r"(, e\.g\. )\[.*\]$", re.DOTALL)
 # "duplicate key: 2 rows share it (first at row 3692)": one reason, however many keys
@@ -170,9 +171,10 @@ def write_quality_report(warehouse_con: duckdb.DuckDBPyConnection, run_id: str, 
     """Write `quality_<run_id>.html` in `out_dir` (created if needed) and return its path."""
     import jinja2
 
-    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+                                     autoescape=True, undefined=jinja2.StrictUndefined,
                                      trim_blocks=True, lstrip_blocks=True)
-    html = environment.from_string(_TEMPLATE).render(**_report_data(warehouse_con, run_id))
+    html = environment.get_template("quality_report.html.j2").render(**_report_data(warehouse_con, run_id))
     path = report_path(out_dir, run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
@@ -182,115 +184,3 @@ def write_quality_report(warehouse_con: duckdb.DuckDBPyConnection, run_id: str, 
 def report_path(out_dir: Path, run_id: str) -> Path:
     return Path(out_dir) / f"quality_{re.sub(r'[^A-Za-z0-9_.-]', '_', run_id)}.html"
 
-
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Data quality report: run {{ run_id }}</title>
-<style>
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #1a1a1a; line-height: 1.4; }
-h1 { font-size: 1.6rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
-th, td { border: 1px solid #ccc; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-th { background: #f2f2f2; }
-td.number { text-align: right; }
-.status { font-weight: bold; padding: 0.1rem 0.4rem; border-radius: 3px; white-space: nowrap; }
-.blocked, .error { background: #fde0e0; color: #8a0000; }
-.warning { background: #fff1c2; color: #6b4e00; }
-.passed { background: #dff3e0; color: #14532d; }
-.unknown { background: #eee; color: #333; }
-.outcome { font-size: 1.15rem; padding: 0.6rem 0.8rem; border-radius: 4px; display: inline-block; }
-.message { font-family: ui-monospace, monospace; font-size: 0.85rem; word-break: break-word; }
-</style>
-</head>
-<body>
-<h1>Data quality report: run {{ run_id }}</h1>
-<p>
-{% if run %}
-Quarter ending {{ run.period_end }} (publishing from {{ run.publish_from }}); run started
-{{ run.started_at }}, status <strong>{{ run.status }}</strong>{% if run.message %}: {{ run.message }}{% endif %}.
-{% else %}
-No record of this run in meta.runs.
-{% endif %}
-Report written {{ generated_at }}.
-</p>
-<p class="outcome {{ outcome[0] }}" role="status">
-<span class="status {{ outcome[0] }}">{{ outcome[0] | upper }}</span> {{ outcome[1] }}</p>
-<table>
-<tr><th>Checks run</th><th>Passed</th><th>Failed: error (blocks)</th><th>Failed: warning (published)</th></tr>
-<tr><td class="number">{{ counts.checks }}</td><td class="number">{{ counts.passed }}</td>
-<td class="number">{{ counts.errors }}</td><td class="number">{{ counts.warnings }}</td></tr>
-</table>
-
-<h2>Failed checks</h2>
-{% for severity, heading, checks in failed_groups %}
-<h3>{{ heading }} ({{ checks | length }})</h3>
-{% if checks %}
-<table>
-<tr><th>Status</th><th>Table</th><th>Column</th><th>Check</th><th>Unexpected</th><th>Observed</th><th>Message</th></tr>
-{% for c in checks %}
-<tr><td><span class="status {{ severity }}">FAILED ({{ severity | upper }})</span></td>
-<td>{{ c.table_name }}</td><td>{{ c.column_name or "" }}</td><td>{{ c.expectation }}</td>
-<td class="number">{{ "" if c.unexpected_count is none else c.unexpected_count }}</td>
-<td class="message">{{ c.observed or "" }}</td><td class="message">{{ c.message or "" }}</td></tr>
-{% endfor %}
-</table>
-{% else %}
-<p>None.</p>
-{% endif %}
-{% endfor %}
-
-<h2>Loads</h2>
-{% if loads %}
-<table>
-<tr><th>Raw table</th><th>File</th><th>Extract date</th><th>Rows in</th><th>Loaded</th><th>Quarantined</th></tr>
-{% for l in loads %}
-<tr><td>{{ l.raw_table }}</td><td>{{ l.source_file if l.sent else "not sent (loaded empty)" }}</td>
-<td>{{ l.extract_date or "" }}</td><td class="number">{{ l.rows_in }}</td>
-<td class="number">{{ l.rows_loaded }}</td><td class="number">{{ l.rows_quarantined }}</td></tr>
-{% endfor %}
-</table>
-{% else %}
-<p>No loads recorded for this run.</p>
-{% endif %}
-
-<h2>Quarantined rows ({{ quarantined_rows }})</h2>
-{% if quarantine_counts %}
-<p>Rows that broke their file's contract and were kept out of raw, by table, column and reason
-(a row can fail on several columns).</p>
-<table>
-<tr><th>Raw table</th><th>Column</th><th>Reason</th><th>Rows</th></tr>
-{% for q in quarantine_counts %}
-<tr><td>{{ q.raw_table }}</td><td>{{ q.column_name }}</td><td>{{ q.reason }}</td><td class="number">{{ q.rows }}</td></tr>
-{% endfor %}
-</table>
-<h3>The first {{ examples | length }} quarantined values{% if examples | length == examples_limit %} (of more){% endif %}</h3>
-<table>
-<tr><th>Raw table</th><th>File</th><th>Row</th><th>Column</th><th>Value</th><th>Reason</th></tr>
-{% for e in examples %}
-<tr><td>{{ e.raw_table }}</td><td>{{ e.source_file }}</td><td class="number">{{ e.row_number }}</td>
-<td>{{ e.column_name }}</td><td class="message">{{ e.value }}</td><td>{{ e.reason }}</td></tr>
-{% endfor %}
-</table>
-{% else %}
-<p>None: every row of every file met its contract.</p>
-{% endif %}
-
-<h2>Passed checks ({{ counts.passed }})</h2>
-{% for severity, checks in passed_groups %}
-<details>
-<summary>{{ checks | length }} {{ severity }}-level check{{ "s" if checks | length != 1 else "" }} passed</summary>
-<table>
-<tr><th>Status</th><th>Table</th><th>Column</th><th>Check</th></tr>
-{% for c in checks %}
-<tr><td><span class="status passed">PASSED</span></td><td>{{ c.table_name }}</td>
-<td>{{ c.column_name or "" }}</td><td>{{ c.expectation }}</td></tr>
-{% endfor %}
-</table>
-</details>
-{% endfor %}
-</body>
-</html>
-"""

@@ -6,7 +6,7 @@ for the demo council and half a minute at 150 councils, to reach the result alre
 So every run records in `meta.runs.fingerprint` a SHA-256 over everything its published output
 depends on:
 
-- the extract manifest: each file's source, table, path, extract date, council and SHA-256, and
+- the run's extracts: each file's source, table, path, extract date, council and SHA-256, and
   which files are absent;
 - the bytes of every file under `sql/`, `reference/` and `expectations/`;
 - the period end and the first quarter to publish (`--backfill-from`);
@@ -50,12 +50,12 @@ def _folder_digest(folder: Path) -> list[list[str]]:
             for path in sorted(folder.rglob("*")) if path.is_file()]
 
 
-def run_fingerprint(*, manifest: list[dict], period_end: dt.date, publish_from: dt.date,
+def run_fingerprint(*, extracts: list[dict], period_end: dt.date, publish_from: dt.date,
                     calendar_years: tuple[int, int], key: bytes, folders: Iterable[Path]) -> str:
     """The SHA-256 of everything the module's docstring lists. A folder counts by its name and
     its files' relative paths and bytes, so a copy of it elsewhere gives the same fingerprint."""
     document = {
-        "extracts": sorted(json.dumps(item, sort_keys=True, default=str) for item in manifest),
+        "extracts": sorted(json.dumps(item, sort_keys=True, default=str) for item in extracts),
         "folders": [[Path(folder).name, _folder_digest(folder)] for folder in folders],
         "period_end": period_end.isoformat(),
         "publish_from": publish_from.isoformat(),

@@ -17,17 +17,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from scorecard.spreadsheet_safe import escape_formula
+
 DEFAULT_THRESHOLD = 5
 COLUMNS = ("council_code", "kpi_code", "section", "title", "period_end", "actual", "numerator",
            "denominator", "target", "status_label", "symbol", "comparator", "rolling_12m", "comment")
-
-
-def escape_formula(value: object) -> object:
-    """Text a spreadsheet would run as a formula is prefixed with a quote and shown as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _small(column: str, threshold: int) -> pl.Expr:

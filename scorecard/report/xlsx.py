@@ -5,7 +5,7 @@ Management"), laid out like the seed report: a heading, then each section with i
 headers (good performance, reporting basis, the four previous quarters, actual, target, symbol,
 status, direction of travel, comments, comparator). Figures are numbers at the KPI's decimals
 (percentages as Excel percentages); the status is in words, and conditional formatting colours
-it by those words. Every text cell goes through `scorecard.publish.export.escape_formula`, so a comment
+it by those words. Every text cell goes through `scorecard.spreadsheet_safe.escape_formula`, so a comment
 such as `=HYPERLINK(...)` is text, never a formula.
 """
 
@@ -20,7 +20,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from scorecard.publish.export import escape_formula
+from scorecard.spreadsheet_safe import escape_formula
 from scorecard.report.committee import (
     CommitteeData,
     KpiRow,
