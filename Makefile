@@ -12,7 +12,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
 
-.PHONY: demo test test-slow browser-tools lock clean
+.PHONY: demo test test-slow lint browser-tools lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,8 +32,14 @@ demo: $(STAMP)
 # `make test`: every test but the long end-to-end ones, on two worker processes (pytest-xdist; each
 # has its own Prefect test server); `make test-slow`: those, one at a time (CI runs both).
 # The browser tests need Debian's chromium and poppler-utils: installed first when missing.
-test: $(STAMP) browser-tools
+test: $(STAMP) browser-tools lint
 	$(BIN)/python -m pytest -m "not slow" -n 2
+
+# ruff (Python) and sqlfluff (the SQL models, DuckDB dialect): configured in pyproject.toml and
+# .sqlfluff, each rule left out with its reason.
+lint: $(STAMP)
+	$(BIN)/ruff check --quiet .
+	$(BIN)/sqlfluff lint sql --processes 2 --disable-progress-bar --nocolor
 
 test-slow: $(STAMP) browser-tools
 	$(BIN)/python -m pytest -m slow

@@ -89,7 +89,7 @@ def _quarter(rng, children, quarter_end: date, rows: list[AttendanceRow]) -> lis
     target = TARGETS["CC05"].get(quarter_end) if quarter_end >= quarter_start(
         CALIBRATED_PERIOD_ENDS[0]) else None
     if target is None or quarter_end not in CALIBRATED_PERIOD_ENDS:
-        for cid, child_rows in by_child.items():
+        for child_rows in by_child.values():
             _absence(rng, child_rows, rng.random() < 0.22)
         return rows
     d0 = len(counted)

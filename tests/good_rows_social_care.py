@@ -16,7 +16,8 @@ SOCIAL_CARE_GOOD_ROWS = {
         {"council_code": "123", "child": "566910", "dob": "27/03/2008", "review": "30/08/2017", "review_code": "PN6"},
     ],
     "raw.social_care__oc3": [
-        {"council_code": "123", "child": "880820", "dob": "01/02/2001", "in_touch": "YES", "activ": "F1", "accom": "K1"},
+        {"council_code": "123", "child": "880820", "dob": "01/02/2001", "in_touch": "YES", "activ": "F1",
+         "accom": "K1"},
     ],
     "raw.social_care__sw_episodes": [
         {"council_code": "123", "child": "566910", "dob": "27/03/2008", "sw_id": "SW1", "sw_decom": "01/01/2020",

@@ -306,7 +306,7 @@ def test_nothing_happens_after_the_extract_date(folder: Path, landing: Path,
                                                 census: ET.Element) -> None:
     for name in DFE_HEADERS:
         for row in _csv(folder / name):
-            for column, value in row.items():
+            for value in row.values():
                 if re.fullmatch(r"\d{2}/\d{2}/\d{4}", value):
                     assert _dmy(value) <= DEMO_EXTRACT_DATE, (name, row)
     for name in LOCAL_LISTS:

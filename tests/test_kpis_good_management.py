@@ -20,7 +20,10 @@ Q4 = D(2023, 3, 31)
 Q1 = D(2023, 6, 30)
 
 
-def employee(n, directorate="CYP", fte="1", start=D(2015, 1, 5), leaving=None, reason=None):
+EARLY_START = D(2015, 1, 5)
+
+
+def employee(n, directorate="CYP", fte="1", start=EARLY_START, leaving=None, reason=None):
     return dict(council_code="916", pers_no=f"{10000000 + n}", employee_name=f"Person {n}",
                 directorate=directorate, fte=fte, start_date=start, leaving_date=leaving,
                 leaving_reason=reason)

@@ -5,7 +5,8 @@ fails on a row that was never quarantined, and nothing publishes. (The other way
 harm: a value the loader quarantines never reaches raw.) For every column that a raw suite checks
 with an error-level regex, each sample value below that the loader accepts (the contract check of
 that column alone, on the trimmed text the reader stores in raw) must match the suite's regex as
-GX's pandas path tests it (Python `re.search`). The samples are the shapes real extracts hold and hostile ones: full-width
+GX's pandas path tests it (Python `re.search`). The samples are the shapes real extracts hold
+and hostile ones: full-width
 and Arabic-Indic digits (Python's and Rust's `\\d` match them), single-digit days and months,
 exponents, infinities, signs, very long digit strings.
 """

@@ -4,7 +4,6 @@ small-number suppression and formula escaping in exports."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import os
 import stat
 

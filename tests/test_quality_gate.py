@@ -16,7 +16,6 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from landing_builder import write_landing

@@ -1,9 +1,9 @@
 """What the last load of each table left out, and why: the defect report a data owner works from.
 
 Every row the contract checks quarantined (`quarantine.rows`) is listed with its file, row, column,
-offending value (an identifier's only masked, `X99999`) and reason, for the files of each table's latest load in `meta.loads` (one file per
-council when a landing zone holds several councils). The CSV written for
-people to open in a spreadsheet is made safe against formula injection
+offending value (an identifier's only masked, `X99999`) and reason, for the files of each
+table's latest load in `meta.loads` (one file per council when a landing zone holds several
+councils). The CSV written for people to open in a spreadsheet is made safe against formula injection
 (`scorecard.spreadsheet_safe`).
 """
 

@@ -113,7 +113,8 @@ def _report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
         con,
         "SELECT 'raw.' || q.source || '__' || q.source_table AS raw_table, q.column_name, "
         "regexp_replace(q.reason, ?, '') AS reason, "
-        f"count(DISTINCT (q.source_file, q.row_number)) AS rows {of_run} GROUP BY ALL ORDER BY raw_table, rows DESC, reason",
+        f"count(DISTINCT (q.source_file, q.row_number)) AS rows {of_run} "
+        "GROUP BY ALL ORDER BY raw_table, rows DESC, reason",
         [_ROW_REFERENCE, run_id],
     )
     examples = _fetch(

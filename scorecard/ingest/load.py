@@ -189,7 +189,8 @@ def write_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile,
         con.unregister("_quarantined")
     con.execute(
         "INSERT INTO meta.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?)",
-        [checked.load_id, checked.run_id, contract.source, contract.table, str(extract.path), extract.extract_date, extract.sha256, checked.rows_in,
+        [checked.load_id, checked.run_id, contract.source, contract.table, str(extract.path),
+         extract.extract_date, extract.sha256, checked.rows_in,
          loaded.height, checked.rows_quarantined, dt.datetime.now(dt.timezone.utc)],
     )
     return LoadResult(checked.load_id, contract.raw_table, str(extract.path), checked.rows_in,

@@ -95,7 +95,7 @@ def _run_chromium(args: list[str], url: str, out: Path, timeout: float) -> float
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)  # the browser and the helpers it started
             process.communicate()
-            raise ChromiumFailed(f"Chromium did not finish {out.name} within {timeout:.0f} s")
+            raise ChromiumFailed(f"Chromium did not finish {out.name} within {timeout:.0f} s") from None
         finally:
             try:  # helpers that outlive the browser process
                 os.killpg(process.pid, signal.SIGKILL)

@@ -25,11 +25,11 @@ flagged AS (
     SELECT
         ordered.*,
         CASE
-            WHEN episode_number = 1     THEN true
-            WHEN previous_rec = 'X1'    THEN false
-            WHEN previous_dec IS NULL   THEN false
-            WHEN decom <= previous_dec  THEN false
-            ELSE true
+            WHEN episode_number = 1     THEN TRUE
+            WHEN previous_rec = 'X1'    THEN FALSE
+            WHEN previous_dec IS NULL   THEN FALSE
+            WHEN decom <= previous_dec  THEN FALSE
+            ELSE TRUE
         END AS starts_new_period
     FROM ordered
 )

@@ -41,7 +41,7 @@ with_previous AS (
           AND r.review_date <= c.previous_period_end
         ORDER BY r.review_date DESC
         LIMIT 1
-    ) AS prev ON true
+    ) AS prev ON TRUE
 )
 SELECT
     council_code,

@@ -28,7 +28,7 @@ movements AS (
         (s.actual - prev.actual) / nullif(abs(prev.actual), 0) AS relative_change,
         coalesce(own.max_absolute_change, dflt.max_absolute_change) AS max_absolute_change,
         coalesce(own.max_relative_change, dflt.max_relative_change) AS max_relative_change,
-        CASE WHEN own.kpi_code IS NOT NULL THEN own.kpi_code ELSE '*' END AS threshold_from,
+        coalesce(own.kpi_code, '*') AS threshold_from,
         s.period_end BETWEEN run.publish_from AND run.run_period_end AS published_by_run
     FROM marts.mart_scorecard AS s
     CROSS JOIN run

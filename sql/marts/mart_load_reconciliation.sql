@@ -10,8 +10,8 @@
 -- two bad rows do not stop a small file (1 bad row of 13 is 7.7%). quarantined_rows_allowed is that
 -- limit rounded down to whole rows (for a whole number q, q > x exactly when q > floor(x)); the
 -- share is an exact decimal, so 50 of 1000 at 5% is at the limit, not over it. A table's own row
--- in the CSV overrides the default row `*`, column by column. Each *_problem column is null when its rule holds and otherwise says, naming the
--- table, what does not add up; suites expect them null, so a failure message names the table.
+-- in the CSV overrides the default row `*`, column by column. Each *_problem column is null when
+-- its rule holds and otherwise says, naming the table, what does not add up; suites expect them null, so a failure message names the table.
 --
 -- Raw tables cannot be named dynamically in SQL, so every raw table of scorecard.sources.CONTRACTS
 -- is counted explicitly below (tests/test_quality_gate.py checks the list is complete). Raw rows
@@ -110,13 +110,14 @@ SELECT
     max_quarantined_rows_always_allowed,
     quarantined_rows_allowed,
     rows_in = rows_accounted_for                                  AS balanced,
-    raw_rows IS NOT DISTINCT FROM rows_loaded                     AS raw_matches_load,
+    -- raw_rows is null for a table the count above does not know: that is no match
+    coalesce(raw_rows = rows_loaded, false)                       AS raw_matches_load,
     quarantined_rows = rows_quarantined                           AS quarantine_matches_load,
     CASE WHEN rows_in <> rows_accounted_for THEN
         raw_table || ': ' || rows_in || ' rows in but ' || rows_loaded || ' loaded + '
         || rows_quarantined || ' quarantined = ' || rows_accounted_for
     END                                                           AS unbalanced_load_problem,
-    CASE WHEN raw_rows IS DISTINCT FROM rows_loaded THEN
+    CASE WHEN NOT coalesce(raw_rows = rows_loaded, false) THEN
         raw_table || ' holds ' || coalesce(CAST(raw_rows AS VARCHAR), 'no count (not a known raw table)')
         || ' rows but its load recorded ' || rows_loaded || ' loaded'
     END                                                           AS raw_table_problem,

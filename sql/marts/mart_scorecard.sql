@@ -73,7 +73,7 @@ with_target AS (
           AND c.comparator_year_end <= valued.period_end
         ORDER BY c.comparator_year_end DESC
         LIMIT 1
-    ) AS cmp ON true
+    ) AS cmp ON TRUE
 ),
 rolled AS (
     SELECT
