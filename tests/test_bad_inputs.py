@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bad_input_cases import (ABSENCE_HEADER, ABSENCE_LINES, CASES, FORMULA, PERIOD_END, SECRET,
+from helpers.bad_input_cases import (ABSENCE_HEADER, ABSENCE_LINES, CASES, FORMULA, PERIOD_END, SECRET,
                              STAFF_LINES, Case, good, staff)
 from conftest import published_dump, run_without_prefect
 from scorecard import pipeline

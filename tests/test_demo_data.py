@@ -15,7 +15,7 @@ import holidays
 import openpyxl
 import polars as pl
 import pytest
-from independent_gm import compute_gm
+from helpers.independent_gm import compute_gm
 
 from conftest import SEED_CSV as SEED
 from conftest import SEED_PERIODS

@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from dateutil.relativedelta import relativedelta
-from independent_csc import age_at, compute_csc, compute_csc_facts, wdn
+from helpers.independent_csc import age_at, compute_csc, compute_csc_facts, wdn
 
 from conftest import SEED_CSV as SEED
 from conftest import SEED_PERIODS

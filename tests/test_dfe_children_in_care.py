@@ -28,7 +28,7 @@ import duckdb
 import pytest
 
 from conftest import build_without_prefect, run_without_prefect
-from csc_landing import COUNCIL, care_leaver, child, episode, oc3_row, write_903
+from helpers.csc_landing import COUNCIL, care_leaver, child, episode, oc3_row, write_903
 from scorecard.build.pseudonymise import pseudonym, resolve_key
 from scorecard.publish.publication import published_path_for
 

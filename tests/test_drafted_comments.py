@@ -25,7 +25,7 @@ import duckdb
 import pytest
 
 from conftest import run_without_prefect
-from landing_builder import write_landing
+from helpers.landing_builder import write_landing
 from scorecard import config
 from scorecard.build import models
 

@@ -15,7 +15,7 @@ import shutil
 import pytest
 
 from conftest import run_without_prefect
-from csc_landing import child, episode, review, write_903
+from helpers.csc_landing import child, episode, review, write_903
 from test_publication import small_landing
 
 D = dt.date

@@ -18,8 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SEED_PERIODS, published_dump
-from independent_csc import compute_csc
-from independent_gm import compute_gm
+from helpers.independent_csc import compute_csc
+from helpers.independent_gm import compute_gm
 from scorecard.config import DEMO_COUNCIL_CODE
 from scorecard_demo import write_demo_landing
 from scorecard.errors import ContractError

@@ -19,7 +19,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from cin_landing import assessment, cin_child, referral, write_cin_landing
+from helpers.cin_landing import assessment, cin_child, referral, write_cin_landing
 from conftest import build_without_prefect
 
 Q1 = dt.date(2023, 6, 30)

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from conftest import build_without_prefect
-from csc_landing import COUNCIL, child, episode, review, write_903, write_attendance
+from helpers.csc_landing import COUNCIL, child, episode, review, write_903, write_attendance
 from scorecard.build.pseudonymise import pseudonym, resolve_key
 
 D = dt.date

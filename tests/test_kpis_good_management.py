@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from conftest import build_without_prefect
-from landing_builder import write_landing
+from helpers.landing_builder import write_landing
 
 D = dt.date
 Q4 = D(2023, 3, 31)

@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from landing_builder import write_recommendations, write_sap_csv
+from helpers.landing_builder import write_recommendations, write_sap_csv
 from scorecard.errors import ContractError, LandingError
 from scorecard.ingest.landing import ExtractFile, find_extracts
 from scorecard.ingest.load import load_extract

@@ -81,7 +81,7 @@ def test_values_the_contract_accepts_type_cleanly_at_staging(tmp_path):
     import duckdb
 
     from conftest import build_without_prefect
-    from csc_landing import child, episode, write_903, write_attendance
+    from helpers.csc_landing import child, episode, write_903, write_attendance
 
     landing = tmp_path / "landing"
     write_903(landing, header=[child("C1", dt.date(2012, 3, 1))],

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from conftest import run_without_prefect
-from csc_landing import child, episode, write_903
+from helpers.csc_landing import child, episode, write_903
 from scorecard.gate.defects import write_defect_report
 from scorecard.publish.publication import published_path_for
 from test_publication import small_landing

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from conftest import published_dump, run_without_prefect
-from landing_builder import write_landing
+from helpers.landing_builder import write_landing
 from scorecard.publish.publication import published_path_for
 from scorecard.ops.runlock import RunInProgress, run_lock
 
@@ -214,7 +214,7 @@ def test_a_run_killed_at_any_step_leaves_published_as_it_was(first_run, point):
     for source in ("hr_sap", "audit"):
         folder = landing / source / "2023-07-07"
         folder.rename(folder.with_name("2023-10-06"))
-    runner = Path(__file__).parent / "crash_runner.py"
+    runner = Path(__file__).parent / "helpers" / "crash_runner.py"
     killed = subprocess.run([sys.executable, str(runner), str(landing), str(first_run["warehouse"]),
                              "2023-09-30", point], capture_output=True, text=True, timeout=300)
     assert killed.returncode == -9, killed.stderr[-2000:]

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from good_rows_social_care import SOCIAL_CARE_GOOD_ROWS
+from helpers.good_rows_social_care import SOCIAL_CARE_GOOD_ROWS
 from scorecard.config import EXPECTATIONS_DIR
 from scorecard.gate.quality import CheckResult, SuiteError, blocking_failures, load_suites, run_suites
 
@@ -443,7 +443,7 @@ def test_great_expectations_is_imported_in_the_background(tmp_path):
     yet imported, the thread imports it and does not keep the process alive."""
     script = (
         "import sys\n"
-        "from scorecard import quality\n"
+        "from scorecard.gate import quality\n"
         "assert 'great_expectations' not in sys.modules\n"
         "thread = quality.import_in_background()\n"
         "assert thread.daemon\n"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from landing_builder import write_landing
+from helpers.landing_builder import write_landing
 from scorecard import config, pipeline
 from scorecard.build import models
 from scorecard.errors import GateFailed

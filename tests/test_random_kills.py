@@ -57,12 +57,12 @@ def _published_state(path: Path) -> tuple[bytes, int, int]:
 @pytest.fixture(scope="module")
 def forkserver():
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crash_runner"])
+    context.set_forkserver_preload(["helpers.crash_runner"])
     return context
 
 
 def test_runs_killed_at_random_moments_leave_old_or_new_never_mixed(tmp_path, forkserver):
-    from crash_runner import run_quarter
+    from helpers.crash_runner import run_quarter
 
     warehouse = tmp_path / "wh" / "scorecard.duckdb"
     warehouse.parent.mkdir()

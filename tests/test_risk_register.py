@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from conftest import run_without_prefect
-from landing_builder import EXTRACT_DATE, write_landing
+from helpers.landing_builder import EXTRACT_DATE, write_landing
 from scorecard import config, pipeline
 from scorecard.build import models
 from scorecard.gate import quality

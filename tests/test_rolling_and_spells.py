@@ -13,7 +13,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from cin_landing import assessment, cin_child, plan, referral, write_cin_landing
+from helpers.cin_landing import assessment, cin_child, plan, referral, write_cin_landing
 from conftest import build_without_prefect
 
 D = dt.date
@@ -130,7 +130,7 @@ Q4_23 = MAR23
 
 @pytest.fixture(scope="module")
 def spells(tmp_path_factory):
-    from landing_builder import write_landing
+    from helpers.landing_builder import write_landing
 
     root = tmp_path_factory.mktemp("spells")
     landing = write_landing(root / "landing", [employee(n) for n in range(1, 8)], ABSENCES)
@@ -176,7 +176,7 @@ def test_days_lost_are_unchanged_by_joining_only_long_term_changes(spells):
 
 
 def test_the_independent_recomputation_joins_spells_the_same_way(spells):
-    from independent_gm import compute_gm
+    from helpers.independent_gm import compute_gm
 
     independent = compute_gm(spells["landing"], [JUN23])
     got = {r["kpi_code"]: r["numerator"] for r in independent.iter_rows(named=True)

@@ -32,7 +32,7 @@ import shutil
 import duckdb
 import pytest
 
-from csc_landing import _write, child, dfe_date, episode
+from helpers.csc_landing import _write, child, dfe_date, episode
 from scorecard_demo import write_demo_landing
 from scorecard_demo.model import DEMO_EXTRACT_DATE
 from scorecard.ingest.sources import social_care

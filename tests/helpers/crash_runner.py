@@ -15,10 +15,11 @@ import signal
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1]))  # tests/: conftest and helpers
 
 from conftest import run_without_prefect  # noqa: E402
-from scorecard import pipeline, quality  # noqa: E402
+from scorecard import pipeline  # noqa: E402
+from scorecard.gate import quality  # noqa: E402
 from scorecard.ingest import load
 from scorecard.build import models
 from scorecard.publish import publication as publish

@@ -19,8 +19,8 @@ from typing import Callable
 
 from openpyxl import load_workbook
 
-from csc_landing import child, episode, write_903
-from landing_builder import EXTRACT_DATE, write_landing
+from helpers.csc_landing import child, episode, write_903
+from helpers.landing_builder import EXTRACT_DATE, write_landing
 from scorecard.ingest.cin_xml import DTD_REFUSED
 from scorecard.errors import ContractError, LandingError
 from scorecard.ingest.sources import audit, education, hr_sap, social_care
