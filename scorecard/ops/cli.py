@@ -7,7 +7,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional
 
 import typer
 import typer.core
@@ -72,21 +72,32 @@ def _private_files() -> None:
 
 
 @contextmanager
-def _prefect_api():
+def _prefect_api(while_starting: Callable[[], object] | None = None):
     """The Prefect API a run reports to: PREFECT_API_URL's, or a server of our own on loopback
-    that dies with this process (Prefect's own temporary server outlives a SIGKILLed run)."""
+    that dies with this process (Prefect's own temporary server outlives a SIGKILLed run).
+    `while_starting` runs while our server starts (the flow's import: Prefect reads
+    PREFECT_API_URL when imported, so it is set first)."""
     from scorecard.ops.serve import configured_api_url, free_port, local_server
 
     if configured_api_url():
+        if while_starting is not None:
+            while_starting()
         yield
         return
-    with local_server(free_port(), ui=False) as api_url:
-        os.environ["PREFECT_API_URL"] = api_url  # before the flow's import reads Prefect's settings
-        try:
-            yield
-        finally:
-            _send_pending_logs()  # before the server goes: the run's last log lines are queued
-            del os.environ["PREFECT_API_URL"]
+    port = free_port()
+    os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
+    try:
+        with local_server(port, ui=False, while_starting=while_starting):
+            try:
+                yield
+            finally:
+                _send_pending_logs()  # before the server goes: the run's last log lines are queued
+    finally:
+        del os.environ["PREFECT_API_URL"]
+
+
+def _import_flow() -> None:
+    import flows.quarterly_scorecard  # noqa: F401  (Prefect and the pipeline's modules)
 
 
 def _send_pending_logs() -> None:
@@ -298,7 +309,7 @@ def run(
         # refused at once, before Prefect's server starts and before any file is written
         preflight(end, start, landing, warehouse, demo_key)
         config.use_prefect_home_beside(warehouse)
-        with run_lock(warehouse, wait), _prefect_api():
+        with run_lock(warehouse, wait), _prefect_api(_import_flow):
             from flows.quarterly_scorecard import quarterly_scorecard
 
             result = quarterly_scorecard(

@@ -16,7 +16,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from scorecard.errors import ScorecardError
 from scorecard.ops.schedule import DEPLOYMENT_NAME, TIMEZONE, quarterly_cron
@@ -63,10 +63,15 @@ def configured_api_url() -> str | None:
 
 
 @contextmanager
-def local_server(port: int, ui: bool = True) -> Iterator[str]:
+def local_server(port: int, ui: bool = True,
+                 while_starting: Callable[[], object] | None = None) -> Iterator[str]:
     """A Prefect server on loopback for as long as the block runs; its API URL. With `ui` it is
     `prefect server start` (the UI at http://127.0.0.1:PORT); without, only the API, as Prefect's
-    own temporary server runs it. Either way it dies with this process."""
+    own temporary server runs it. Either way it dies with this process.
+
+    The server takes seconds to import and start: `while_starting` is called once it is launched,
+    before waiting for it to answer, so this process's own start (importing the flow and Prefect)
+    overlaps the server's instead of following it."""
     api_url = f"http://127.0.0.1:{port}/api"
     if _healthy(api_url):
         raise ScorecardError(f"something already answers on 127.0.0.1:{port}; choose --port")
@@ -84,6 +89,8 @@ def local_server(port: int, ui: bool = True) -> Iterator[str]:
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env=env, preexec_fn=_die_with_parent)
     try:
+        if while_starting is not None:
+            while_starting()
         deadline = time.monotonic() + SERVER_START_SECONDS
         while not _healthy(api_url):
             if server.poll() is not None or time.monotonic() > deadline:
