@@ -173,7 +173,7 @@ def test_a_waiting_run_goes_ahead_when_the_first_finishes(first_run):
         with run_lock(first_run["warehouse"]):
             held.set()
             time.sleep(1.5)
-        released.set()
+            released.set()  # still held: the waiting run cannot have the lock before this
 
     held = threading.Event()
     holder = threading.Thread(target=hold_for_a_moment)

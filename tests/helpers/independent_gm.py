@@ -20,7 +20,7 @@ import polars as pl
 CHILDRENS = "CYP"
 STRESS_CATEGORY = "stress"
 LONG_TERM_MORE_THAN = 20
-REASONS_FILE = Path(__file__).resolve().parents[1] / "reference" / "absence_reasons.csv"
+REASONS_FILE = Path(__file__).resolve().parents[2] / "reference" / "absence_reasons.csv"
 AUDIT_HEADERS = {
     "Council code": "council_code",
     "Rec ref": "rec_ref",
