@@ -32,10 +32,12 @@ from scorecard.errors import ScorecardError
 from scorecard.report import (
     html_screenshot,
     html_to_pdf,
+    print_committee_report,
     render_committee_report,
     write_published_parquet,
     write_scorecard_xlsx,
 )
+from scorecard.report.committee import load_committee_data, print_committee_pdf
 from scorecard.report.pdf import ChromiumNotFound
 
 COUNCIL = "916"
@@ -436,6 +438,134 @@ def test_pdf_printed_by_chromium_has_key_titles_and_a4_landscape_pages(report, t
         assert label in text
     assert re.search(r"Page1of\d+", text)
     print(f"chromium print-to-pdf: {seconds:.2f} s, {pages} pages")
+
+
+# --- the printed report's contents and page rule -----------------------------------------------
+
+MM = 72 / 25.4
+PAGE_TOP, PAGE_BOTTOM = 11 * MM, 13 * MM  # committee.css: @page margin (top, bottom) in points
+REPUBLISHED = [  # the quarter published four more times: a longer provenance on page 1
+    "INSERT INTO published.publications SELECT 'republished' || i, run_id, council_code, "
+    "period_end, published_at + i * INTERVAL 1 DAY, kpi_rows, extracts, checks_run, "
+    f"checks_failed_warning FROM published.publications, range(1, 5) AS t(i) "
+    f"WHERE period_end = DATE '{PERIOD_END}' AND council_code = '{COUNCIL}'"]
+
+
+def scorecard_titles() -> list[str]:
+    return list(dict.fromkeys(f"{k['scorecard']} — {k['service']}" for k in catalogue()))
+
+
+def contents_titles() -> list[str]:
+    """The seed's contents from the catalogue: the key, risk, then each scorecard followed by
+    its sections, in report order."""
+    titles = ["Key to Symbols", "Risk"]
+    for card in scorecard_titles():
+        titles.append(card)
+        titles += list(dict.fromkeys(k["section"] for k in catalogue()
+                                     if f"{k['scorecard']} — {k['service']}" == card))
+    return titles
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True,
+                          timeout=60).stdout
+    count = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    return [_pdftotext(pdf, "-layout", "-f", str(n), "-l", str(n)) for n in range(1, count + 1)]
+
+
+def _page_fill(pdf: Path) -> list[float]:
+    """How far down its text area each page's lowest word reaches (0 empty … 1 full); the
+    footer, in the bottom margin, does not count."""
+    fills = []
+    for page in re.findall(r"<page (.*?)</page>", _pdftotext(pdf, "-bbox"), re.S):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        bottom = height - PAGE_BOTTOM
+        lowest = max([float(y) for y in re.findall(r'yMax="([\d.]+)"', page)
+                      if float(y) <= bottom], default=PAGE_TOP)
+        fills.append((lowest - PAGE_TOP) / (bottom - PAGE_TOP))
+    return fills
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("variant", ["demo", "republished"])
+def test_printed_contents_give_each_headings_page_and_no_page_is_left_half_empty(
+        published, tmp_path, variant):
+    source = published if variant == "demo" else modified_copy(published, tmp_path, *REPUBLISHED)
+    pdf = print_committee_report(source, COUNCIL, PERIOD_END, tmp_path / "committee.pdf")
+    pages = _page_texts(pdf)
+    lines = [(number, line.strip()) for number, text in enumerate(pages, start=1)
+             for line in text.splitlines() if line.strip()]
+    # the contents as printed: "3. Children & Young People — ... 5", "a. Quality Assurance 5"
+    start = next(i for i, (_, line) in enumerate(lines) if line == "Contents")
+    end = next(i for i, (_, line) in enumerate(lines) if i > start and line == "Key to Symbols")
+    printed = [m.groups() for _, line in lines[start:end]
+               if (m := re.fullmatch(r"(?:\d+|[a-z])\.\s+(.+?)\s+(\d+)", line))]
+    assert [title for title, _ in printed] == contents_titles()
+    # each heading found in the page texts, in order, after the contents: a line of its own
+    landed, at = {}, end
+    for title in contents_titles():
+        at = next(i for i in range(at, len(lines)) if lines[i][1] == title)
+        landed[title] = lines[at][0]
+    assert {title: int(page) for title, page in printed} == landed
+    assert landed["Key to Symbols"] >= 2 and landed[contents_titles()[-1]] <= len(pages)
+
+    # each scorecard starts a page; every other page is at least half full, but a scorecard's
+    # (or the front matter's) last page
+    firsts = [text.strip().splitlines()[0].strip() for text in pages]
+    starts = [n for n, first in enumerate(firsts, start=1) if first in scorecard_titles()]
+    assert starts == [landed[card] for card in scorecard_titles()]
+    last_pages = {n - 1 for n in starts} | {len(pages)}
+    fills = _page_fill(pdf)
+    assert len(fills) == len(pages)
+    checked = {n: round(fill, 2) for n, fill in enumerate(fills, start=1) if n not in last_pages}
+    assert len(checked) >= 4, checked
+    assert all(fill >= 0.5 for fill in checked.values()), (variant, checked)
+    print(f"{variant}: {len(pages)} pages, fill {[round(f, 2) for f in fills]}")
+
+
+def test_contents_are_printed_until_their_numbers_hold_else_no_pdf(published, page, tmp_path,
+                                                                  monkeypatch):
+    """Print, read where the headings landed, number the contents, print again: the PDF kept is
+    one whose contents give the pages its own headings are on; a layout that keeps moving stops
+    after four prints with an error and no PDF. (Chromium and pdfinfo stood in for.)"""
+    from scorecard.report import pdf as printing
+
+    anchors = [a.get("href")[1:] for a in page.xpath("//nav[@id='contents']//a")]
+    data = load_committee_data(published, COUNCIL, PERIOD_END)
+    prints: list[str] = []
+
+    def fake_print(html, out):
+        prints.append(Path(html).read_text(encoding="utf-8"))
+        Path(out).write_bytes(f"%PDF-1.7 print {len(prints)}".encode())
+        return Path(out)
+
+    def numbers(html: str) -> list[str]:
+        return [text_of(e) for e in lxml_html.fromstring(html).xpath(
+            "//nav[@id='contents']//span[@class='page-number']")]
+
+    monkeypatch.setattr(printing, "html_to_pdf", fake_print)
+    landed = {anchor: 2 + i // 4 for i, anchor in enumerate(anchors)}  # 2, 2, 2, 2, 3, ...
+    monkeypatch.setattr(printing, "destination_pages", lambda pdf: dict(landed))
+    out = print_committee_pdf(data, tmp_path / "out" / "committee.pdf")
+    assert len(prints) == 2
+    assert numbers(prints[0]) == ["page 0"] * len(anchors)  # the first print: placeholders
+    assert numbers(prints[1]) == [f"page {landed[a]}" for a in anchors]
+    assert out.read_bytes() == b"%PDF-1.7 print 2"
+    assert [p.name for p in out.parent.iterdir()] == ["committee.pdf"]
+
+    prints.clear()  # every print moves each heading a page further: it never settles
+    monkeypatch.setattr(printing, "destination_pages",
+                        lambda pdf: {a: len(prints) + i for i, a in enumerate(anchors)})
+    with pytest.raises(ScorecardError, match=r"committee\.pdf: the contents' page numbers "
+                                             r"still moved after 4 prints .*key 3→4"):
+        print_committee_pdf(data, tmp_path / "moving" / "committee.pdf")
+    assert len(prints) == 4 and list((tmp_path / "moving").iterdir()) == []
+
+    monkeypatch.setattr(printing, "destination_pages",
+                        lambda pdf: {a: 2 for a in anchors if a != "risk"})
+    with pytest.raises(ScorecardError, match="no page for risk"):
+        print_committee_pdf(data, tmp_path / "missing" / "committee.pdf")
+    assert list((tmp_path / "missing").iterdir()) == []
 
 
 def _png_pixels(path: Path):
