@@ -700,6 +700,99 @@ def test_xlsx_comparators_are_numbers_and_rows_fit_their_wrapped_text(published,
             assert ws.row_dimensions[row].height >= 15 * lines
 
 
+def _libreoffice_pdf(xlsx: Path, out_dir: Path) -> Path:
+    """The workbook printed to PDF by LibreOffice Calc (headless, a throw-away profile)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, ("LibreOffice is missing: apt-get install libreoffice-calc-nogui "
+                     "(.ci/install-browser-tools does)")
+    profile = out_dir / "lo-profile"
+    subprocess.run([soffice, "--headless", "--norestore", "--nolockcheck",
+                    f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf",
+                    "--outdir", str(out_dir), str(xlsx)], check=True, capture_output=True,
+                   timeout=300, env={"PATH": "/usr/bin:/bin", "HOME": str(out_dir)})
+    pdf = out_dir / f"{xlsx.stem}.pdf"
+    assert pdf.is_file(), "LibreOffice wrote no PDF"
+    return pdf
+
+
+def _pdf_word_lines(pdf: Path) -> list[list[tuple[float, str]]]:
+    """Every page's words as lines (words sharing a baseline, left to right), pages in order:
+    each word as (its left edge in points, its text)."""
+    import html as html_text
+
+    lines: list[list[tuple[float, str]]] = []
+    for page in re.findall(r"<page .*?</page>", _pdftotext(pdf, "-bbox"), re.S):
+        words = sorted((float(y1), float(x0), html_text.unescape(w)) for x0, y1, w in re.findall(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>',
+            page))
+        page_lines: list[tuple[float, list[tuple[float, str]]]] = []
+        for baseline, x0, word in words:
+            if page_lines and abs(page_lines[-1][0] - baseline) < 2:
+                page_lines[-1][1].append((x0, word))
+            else:
+                page_lines.append((baseline, [(x0, word)]))
+        lines += [sorted(words_of_line) for _, words_of_line in page_lines]
+    return lines
+
+
+@pytest.mark.slow
+@pytest.mark.office
+def test_xlsx_printed_by_libreoffice_shows_every_row_whole_in_order(published, tmp_path,
+                                                                    report_rows):
+    """LibreOffice prints rows at the heights stored in the file: each KPI's full title is in
+    the measure column on consecutive lines (no row overlapping the next), in report order, with
+    its quarters, actual and target as figures and its comparator as a number (and year) at the
+    row's end; every page is A4 landscape."""
+    xlsx = write_scorecard_xlsx(published, COUNCIL, PERIOD_END, tmp_path / "scorecard.xlsx")
+    started = time.monotonic()
+    pdf = _libreoffice_pdf(xlsx, tmp_path)
+    seconds = time.monotonic() - started
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True,
+                          timeout=60).stdout
+    assert re.search(r"Page size:\s+841\.\d+ x 595\.\d+ pts", info), info
+    lines = _pdf_word_lines(pdf)
+    column_b = None  # where the measure column ends: the section header's "High/Low"
+
+    def measure(i: int) -> str:
+        return "".join(w for x, w in lines[i] if column_b and x < column_b)
+
+    def rest(i: int) -> list[str]:
+        return [w for x, w in lines[i] if column_b and x >= column_b]
+
+    at = 0
+    for kpi in catalogue():
+        r = report_rows[kpi["kpi_code"]]
+        title = re.sub(r"\s+", "", kpi["title"])
+        while True:  # the row's first line: its measure text begins the title and its good
+            # performance follows (a section's own row may begin with the same words)
+            words = [w for _, w in lines[at]]
+            if words[:1] == ["Measure"] and "High/Low" in words:
+                column_b = lines[at][words.index("High/Low")][0] - 1
+            fragment = measure(at)
+            if (len(fragment) >= min(12, len(title)) and title.startswith(fragment)
+                    and rest(at)[:1] == r["good_performance"].split()[:1]):
+                break
+            at += 1
+            assert at < len(lines), f"{kpi['title']}: not found (in order) in the print"
+        first, joined = at, ""
+        while len(joined) < len(title):  # the title's lines, nothing between them
+            joined += measure(at)
+            at += 1
+        assert joined == title, (kpi["kpi_code"], joined)
+        row = rest(first)
+        values = [r["q_minus_4"], r["q_minus_3"], r["q_minus_2"], r["q_minus_1"], r["actual"],
+                  r["target"]]
+        figures = [shown(v, r["unit"], r["decimals"]) for v in values if v is not None]
+        numbers = [w for w in row if re.fullmatch(r"-?\d+(\.\d+)?%?", w)]
+        assert numbers[:len(figures)] == figures, (kpi["kpi_code"], row)
+        if r["comparator"] is None:
+            assert row[-2:] == ["no", "comparator"], (kpi["kpi_code"], row)
+        else:
+            assert row[-2:] == [shown(r["comparator"], r["unit"], r["decimals"]),
+                                r["comparator_year"]], (kpi["kpi_code"], row)
+    print(f"libreoffice convert-to pdf: {seconds:.2f} s")
+
+
 def test_xlsx_escapes_formula_like_text(published, tmp_path):
     hostile = {"GM01": '=HYPERLINK("http://example.invalid","click")', "GM02": "+1+1",
                "GM03": "@SUM(1,2)", "QA01": "-2+3"}
