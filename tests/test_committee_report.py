@@ -2,8 +2,9 @@
 workbook and the Parquet exports, all generated from the published database alone.
 
 The published database is built once from the demo council's extracts (five quarters, Jun-22 to
-Jun-23). Tests marked `browser` run Debian's chromium and poppler's pdftotext; they fail, not
-skip, when those are missing (`make test` installs them: .ci/install-browser-tools).
+Jun-23). Tests marked `browser` run Debian's chromium and poppler's pdftotext; the test marked
+`office` (and `slow`) prints the XLSX with LibreOffice Calc; they fail, not skip, when those are
+missing (`make test` and `make test-slow` install them: .ci/install-browser-tools).
 """
 
 from __future__ import annotations
