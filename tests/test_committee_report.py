@@ -403,6 +403,16 @@ def test_missing_chromium_is_a_clear_error(report, tmp_path, monkeypatch):
     assert not (tmp_path / "x.pdf").exists()
 
 
+def test_missing_pdfinfo_is_a_clear_error_that_the_command_treats_as_no_pdf(tmp_path,
+                                                                           monkeypatch):
+    from scorecard.report.pdf import PopplerNotFound, PrintToolNotFound, destination_pages
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(PopplerNotFound, match=r"apt-get install poppler-utils") as raised:
+        destination_pages(tmp_path / "x.pdf")
+    assert isinstance(raised.value, PrintToolNotFound)  # `scorecard report` skips the PDF
+
+
 def _pdftotext(pdf: Path, *args: str) -> str:
     assert shutil.which("pdftotext"), "pdftotext is missing: apt-get install poppler-utils"
     return subprocess.run(["pdftotext", *args, str(pdf), "-"], check=True, capture_output=True,

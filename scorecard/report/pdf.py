@@ -175,7 +175,8 @@ def destination_pages(pdf: Path, timeout: float = 60.0) -> dict[str, int]:
     pdfinfo = shutil.which("pdfinfo")
     if not pdfinfo:
         raise PopplerNotFound("poppler's pdfinfo is needed to number the printed report's "
-                              f"contents and was not found on the PATH: {INSTALL_HINT}")
+                              "contents and was not found on the PATH: install Debian's "
+                              "poppler-utils (apt-get install poppler-utils)")
     try:
         result = subprocess.run([pdfinfo, "-dests", str(pdf)], capture_output=True,
                                 timeout=timeout, stdin=subprocess.DEVNULL)
