@@ -455,10 +455,10 @@ def test_pdf_printed_by_chromium_has_key_titles_and_a4_landscape_pages(report, t
 
 MM = 72 / 25.4
 PAGE_TOP, PAGE_BOTTOM = 11 * MM, 13 * MM  # committee.css: @page margin (top, bottom) in points
-REPUBLISHED = [  # the quarter published four more times: a longer provenance on page 1
+REPUBLISHED = [  # the quarter republished twelve times: the contents run onto page 2
     "INSERT INTO published.publications SELECT 'republished' || i, run_id, council_code, "
     "period_end, published_at + i * INTERVAL 1 DAY, kpi_rows, extracts, checks_run, "
-    f"checks_failed_warning FROM published.publications, range(1, 5) AS t(i) "
+    f"checks_failed_warning FROM published.publications, range(1, 13) AS t(i) "
     f"WHERE period_end = DATE '{PERIOD_END}' AND council_code = '{COUNCIL}'"]
 
 
@@ -512,6 +512,8 @@ def test_printed_contents_give_each_headings_page_and_no_page_is_left_half_empty
     printed = [m.groups() for _, line in lines[start:end]
                if (m := re.fullmatch(r"(?:\d+|[a-z])\.\s+(.+?)\s+(\d+)", line))]
     assert [title for title, _ in printed] == contents_titles()
+    if variant == "republished":  # what this variant is for: the key follows on the same page
+        assert lines[end - 1][0] == lines[end][0] > lines[start][0]
     # each heading found in the page texts, in order, after the contents: a line of its own
     landed, at = {}, end
     for title in contents_titles():
