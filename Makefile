@@ -31,7 +31,8 @@ demo: $(STAMP)
 
 # `make test`: every test but the long end-to-end ones, on two worker processes (pytest-xdist; each
 # has its own Prefect test server); `make test-slow`: those, one at a time (CI runs both).
-# The browser tests need Debian's chromium and poppler-utils: installed first when missing.
+# The browser tests need Debian's chromium and poppler-utils, the office test LibreOffice Calc:
+# installed first when missing.
 test: $(STAMP) browser-tools lint
 	$(BIN)/python -m pytest -m "not slow" -n 2
 

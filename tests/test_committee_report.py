@@ -2,8 +2,9 @@
 workbook and the Parquet exports, all generated from the published database alone.
 
 The published database is built once from the demo council's extracts (five quarters, Jun-22 to
-Jun-23). Tests marked `browser` run Debian's chromium and poppler's pdftotext; they fail, not
-skip, when those are missing (`make test` installs them: .ci/install-browser-tools).
+Jun-23). Tests marked `browser` run Debian's chromium and poppler's pdftotext; the test marked
+`office` (and `slow`) prints the XLSX with LibreOffice Calc; they fail, not skip, when those are
+missing (`make test` and `make test-slow` install them: .ci/install-browser-tools).
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ from scorecard.errors import ScorecardError
 from scorecard.report import (
     html_screenshot,
     html_to_pdf,
+    print_committee_report,
     render_committee_report,
     write_published_parquet,
     write_scorecard_xlsx,
 )
+from scorecard.report.committee import load_committee_data, print_committee_pdf
 from scorecard.report.pdf import ChromiumNotFound
 
 COUNCIL = "916"
@@ -400,6 +403,16 @@ def test_missing_chromium_is_a_clear_error(report, tmp_path, monkeypatch):
     assert not (tmp_path / "x.pdf").exists()
 
 
+def test_missing_pdfinfo_is_a_clear_error_that_the_command_treats_as_no_pdf(tmp_path,
+                                                                           monkeypatch):
+    from scorecard.report.pdf import PopplerNotFound, PrintToolNotFound, destination_pages
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(PopplerNotFound, match=r"apt-get install poppler-utils") as raised:
+        destination_pages(tmp_path / "x.pdf")
+    assert isinstance(raised.value, PrintToolNotFound)  # `scorecard report` skips the PDF
+
+
 def _pdftotext(pdf: Path, *args: str) -> str:
     assert shutil.which("pdftotext"), "pdftotext is missing: apt-get install poppler-utils"
     return subprocess.run(["pdftotext", *args, str(pdf), "-"], check=True, capture_output=True,
@@ -436,6 +449,136 @@ def test_pdf_printed_by_chromium_has_key_titles_and_a4_landscape_pages(report, t
         assert label in text
     assert re.search(r"Page1of\d+", text)
     print(f"chromium print-to-pdf: {seconds:.2f} s, {pages} pages")
+
+
+# --- the printed report's contents and page rule -----------------------------------------------
+
+MM = 72 / 25.4
+PAGE_TOP, PAGE_BOTTOM = 11 * MM, 13 * MM  # committee.css: @page margin (top, bottom) in points
+REPUBLISHED = [  # the quarter republished twelve times: the contents run onto page 2
+    "INSERT INTO published.publications SELECT 'republished' || i, run_id, council_code, "
+    "period_end, published_at + i * INTERVAL 1 DAY, kpi_rows, extracts, checks_run, "
+    f"checks_failed_warning FROM published.publications, range(1, 13) AS t(i) "
+    f"WHERE period_end = DATE '{PERIOD_END}' AND council_code = '{COUNCIL}'"]
+
+
+def scorecard_titles() -> list[str]:
+    return list(dict.fromkeys(f"{k['scorecard']} — {k['service']}" for k in catalogue()))
+
+
+def contents_titles() -> list[str]:
+    """The seed's contents from the catalogue: the key, risk, then each scorecard followed by
+    its sections, in report order."""
+    titles = ["Key to Symbols", "Risk"]
+    for card in scorecard_titles():
+        titles.append(card)
+        titles += list(dict.fromkeys(k["section"] for k in catalogue()
+                                     if f"{k['scorecard']} — {k['service']}" == card))
+    return titles
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True,
+                          timeout=60).stdout
+    count = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    return [_pdftotext(pdf, "-layout", "-f", str(n), "-l", str(n)) for n in range(1, count + 1)]
+
+
+def _page_fill(pdf: Path) -> list[float]:
+    """How far down its text area each page's lowest word reaches (0 empty … 1 full); the
+    footer, in the bottom margin, does not count."""
+    fills = []
+    for page in re.findall(r"<page (.*?)</page>", _pdftotext(pdf, "-bbox"), re.S):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        bottom = height - PAGE_BOTTOM
+        lowest = max([float(y) for y in re.findall(r'yMax="([\d.]+)"', page)
+                      if float(y) <= bottom], default=PAGE_TOP)
+        fills.append((lowest - PAGE_TOP) / (bottom - PAGE_TOP))
+    return fills
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("variant", ["demo", "republished"])
+def test_printed_contents_give_each_headings_page_and_no_page_is_left_half_empty(
+        published, tmp_path, variant):
+    source = published if variant == "demo" else modified_copy(published, tmp_path, *REPUBLISHED)
+    pdf = print_committee_report(source, COUNCIL, PERIOD_END, tmp_path / "committee.pdf")
+    pages = _page_texts(pdf)
+    lines = [(number, line.strip()) for number, text in enumerate(pages, start=1)
+             for line in text.splitlines() if line.strip()]
+    # the contents as printed: "3. Children & Young People — ... 5", "a. Quality Assurance 5"
+    start = next(i for i, (_, line) in enumerate(lines) if line == "Contents")
+    end = next(i for i, (_, line) in enumerate(lines) if i > start and line == "Key to Symbols")
+    printed = [m.groups() for _, line in lines[start:end]
+               if (m := re.fullmatch(r"(?:\d+|[a-z])\.\s+(.+?)\s+(\d+)", line))]
+    assert [title for title, _ in printed] == contents_titles()
+    if variant == "republished":  # what this variant is for: the key follows on the same page
+        assert lines[end - 1][0] == lines[end][0] > lines[start][0]
+    # each heading found in the page texts, in order, after the contents: a line of its own
+    landed, at = {}, end
+    for title in contents_titles():
+        at = next(i for i in range(at, len(lines)) if lines[i][1] == title)
+        landed[title] = lines[at][0]
+    assert {title: int(page) for title, page in printed} == landed
+    assert landed["Key to Symbols"] >= 2 and landed[contents_titles()[-1]] <= len(pages)
+
+    # each scorecard starts a page; every other page is at least half full, but a scorecard's
+    # (or the front matter's) last page
+    firsts = [text.strip().splitlines()[0].strip() for text in pages]
+    starts = [n for n, first in enumerate(firsts, start=1) if first in scorecard_titles()]
+    assert starts == [landed[card] for card in scorecard_titles()]
+    last_pages = {n - 1 for n in starts} | {len(pages)}
+    fills = _page_fill(pdf)
+    assert len(fills) == len(pages)
+    checked = {n: round(fill, 2) for n, fill in enumerate(fills, start=1) if n not in last_pages}
+    assert len(checked) >= 4, checked
+    assert all(fill >= 0.5 for fill in checked.values()), (variant, checked)
+    print(f"{variant}: {len(pages)} pages, fill {[round(f, 2) for f in fills]}")
+
+
+def test_contents_are_printed_until_their_numbers_hold_else_no_pdf(published, page, tmp_path,
+                                                                  monkeypatch):
+    """Print, read where the headings landed, number the contents, print again: the PDF kept is
+    one whose contents give the pages its own headings are on; a layout that keeps moving stops
+    after four prints with an error and no PDF. (Chromium and pdfinfo stood in for.)"""
+    from scorecard.report import pdf as printing
+
+    anchors = [a.get("href")[1:] for a in page.xpath("//nav[@id='contents']//a")]
+    data = load_committee_data(published, COUNCIL, PERIOD_END)
+    prints: list[str] = []
+
+    def fake_print(html, out):
+        prints.append(Path(html).read_text(encoding="utf-8"))
+        Path(out).write_bytes(f"%PDF-1.7 print {len(prints)}".encode())
+        return Path(out)
+
+    def numbers(html: str) -> list[str]:
+        return [text_of(e) for e in lxml_html.fromstring(html).xpath(
+            "//nav[@id='contents']//span[@class='page-number']")]
+
+    monkeypatch.setattr(printing, "html_to_pdf", fake_print)
+    landed = {anchor: 2 + i // 4 for i, anchor in enumerate(anchors)}  # 2, 2, 2, 2, 3, ...
+    monkeypatch.setattr(printing, "destination_pages", lambda pdf: dict(landed))
+    out = print_committee_pdf(data, tmp_path / "out" / "committee.pdf")
+    assert len(prints) == 2
+    assert numbers(prints[0]) == ["page 0"] * len(anchors)  # the first print: placeholders
+    assert numbers(prints[1]) == [f"page {landed[a]}" for a in anchors]
+    assert out.read_bytes() == b"%PDF-1.7 print 2"
+    assert [p.name for p in out.parent.iterdir()] == ["committee.pdf"]
+
+    prints.clear()  # every print moves each heading a page further: it never settles
+    monkeypatch.setattr(printing, "destination_pages",
+                        lambda pdf: {a: len(prints) + i for i, a in enumerate(anchors)})
+    with pytest.raises(ScorecardError, match=r"committee\.pdf: the contents' page numbers "
+                                             r"still moved after 4 prints .*key 3→4"):
+        print_committee_pdf(data, tmp_path / "moving" / "committee.pdf")
+    assert len(prints) == 4 and list((tmp_path / "moving").iterdir()) == []
+
+    monkeypatch.setattr(printing, "destination_pages",
+                        lambda pdf: {a: 2 for a in anchors if a != "risk"})
+    with pytest.raises(ScorecardError, match="no page for risk"):
+        print_committee_pdf(data, tmp_path / "missing" / "committee.pdf")
+    assert list((tmp_path / "missing").iterdir()) == []
 
 
 def _png_pixels(path: Path):
@@ -568,6 +711,99 @@ def test_xlsx_comparators_are_numbers_and_rows_fit_their_wrapped_text(published,
             comment = ws.cell(row=row, column=14).value or ""
             lines = max(1, -(-len(comment) // 65))
             assert ws.row_dimensions[row].height >= 15 * lines
+
+
+def _libreoffice_pdf(xlsx: Path, out_dir: Path) -> Path:
+    """The workbook printed to PDF by LibreOffice Calc (headless, a throw-away profile)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, ("LibreOffice is missing: apt-get install libreoffice-calc-nogui "
+                     "(.ci/install-browser-tools does)")
+    profile = out_dir / "lo-profile"
+    subprocess.run([soffice, "--headless", "--norestore", "--nolockcheck",
+                    f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf",
+                    "--outdir", str(out_dir), str(xlsx)], check=True, capture_output=True,
+                   timeout=300, env={"PATH": "/usr/bin:/bin", "HOME": str(out_dir)})
+    pdf = out_dir / f"{xlsx.stem}.pdf"
+    assert pdf.is_file(), "LibreOffice wrote no PDF"
+    return pdf
+
+
+def _pdf_word_lines(pdf: Path) -> list[list[tuple[float, str]]]:
+    """Every page's words as lines (words sharing a baseline, left to right), pages in order:
+    each word as (its left edge in points, its text)."""
+    import html as html_text
+
+    lines: list[list[tuple[float, str]]] = []
+    for page in re.findall(r"<page .*?</page>", _pdftotext(pdf, "-bbox"), re.S):
+        words = sorted((float(y1), float(x0), html_text.unescape(w)) for x0, y1, w in re.findall(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>',
+            page))
+        page_lines: list[tuple[float, list[tuple[float, str]]]] = []
+        for baseline, x0, word in words:
+            if page_lines and abs(page_lines[-1][0] - baseline) < 2:
+                page_lines[-1][1].append((x0, word))
+            else:
+                page_lines.append((baseline, [(x0, word)]))
+        lines += [sorted(words_of_line) for _, words_of_line in page_lines]
+    return lines
+
+
+@pytest.mark.slow
+@pytest.mark.office
+def test_xlsx_printed_by_libreoffice_shows_every_row_whole_in_order(published, tmp_path,
+                                                                    report_rows):
+    """LibreOffice prints rows at the heights stored in the file: each KPI's full title is in
+    the measure column on consecutive lines (no row overlapping the next), in report order, with
+    its quarters, actual and target as figures and its comparator as a number (and year) at the
+    row's end; every page is A4 landscape."""
+    xlsx = write_scorecard_xlsx(published, COUNCIL, PERIOD_END, tmp_path / "scorecard.xlsx")
+    started = time.monotonic()
+    pdf = _libreoffice_pdf(xlsx, tmp_path)
+    seconds = time.monotonic() - started
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True,
+                          timeout=60).stdout
+    assert re.search(r"Page size:\s+841\.\d+ x 595\.\d+ pts", info), info
+    lines = _pdf_word_lines(pdf)
+    column_b = None  # where the measure column ends: the section header's "High/Low"
+
+    def measure(i: int) -> str:
+        return "".join(w for x, w in lines[i] if column_b and x < column_b)
+
+    def rest(i: int) -> list[str]:
+        return [w for x, w in lines[i] if column_b and x >= column_b]
+
+    at = 0
+    for kpi in catalogue():
+        r = report_rows[kpi["kpi_code"]]
+        title = re.sub(r"\s+", "", kpi["title"])
+        while True:  # the row's first line: its measure text begins the title and its good
+            # performance follows (a section's own row may begin with the same words)
+            words = [w for _, w in lines[at]]
+            if words[:1] == ["Measure"] and "High/Low" in words:
+                column_b = lines[at][words.index("High/Low")][0] - 1
+            fragment = measure(at)
+            if (len(fragment) >= min(12, len(title)) and title.startswith(fragment)
+                    and rest(at)[:1] == r["good_performance"].split()[:1]):
+                break
+            at += 1
+            assert at < len(lines), f"{kpi['title']}: not found (in order) in the print"
+        first, joined = at, ""
+        while len(joined) < len(title):  # the title's lines, nothing between them
+            joined += measure(at)
+            at += 1
+        assert joined == title, (kpi["kpi_code"], joined)
+        row = rest(first)
+        values = [r["q_minus_4"], r["q_minus_3"], r["q_minus_2"], r["q_minus_1"], r["actual"],
+                  r["target"]]
+        figures = [shown(v, r["unit"], r["decimals"]) for v in values if v is not None]
+        numbers = [w for w in row if re.fullmatch(r"-?\d+(\.\d+)?%?", w)]
+        assert numbers[:len(figures)] == figures, (kpi["kpi_code"], row)
+        if r["comparator"] is None:
+            assert row[-2:] == ["no", "comparator"], (kpi["kpi_code"], row)
+        else:
+            assert row[-2:] == [shown(r["comparator"], r["unit"], r["decimals"]),
+                                r["comparator_year"]], (kpi["kpi_code"], row)
+    print(f"libreoffice convert-to pdf: {seconds:.2f} s")
 
 
 def test_xlsx_escapes_formula_like_text(published, tmp_path):

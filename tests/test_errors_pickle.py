@@ -9,8 +9,8 @@ import pytest
 
 from scorecard.errors import ContractError, GateFailed, LandingError, ScorecardError
 from scorecard.gate.quality import SuiteError
-from scorecard.report.pdf import ChromiumFailed, ChromiumNotFound
 from scorecard.ops.runlock import RunInProgress
+from scorecard.report.pdf import ChromiumFailed, ChromiumNotFound, PopplerNotFound, PrintToolNotFound
 
 FAILURES = [f"check {n} failed on table t{n}" for n in range(7)]
 
@@ -25,6 +25,8 @@ CASES = [
     SuiteError("expectations/x.json: not a suite"),
     ChromiumNotFound("no chromium"),
     ChromiumFailed("chromium wrote nothing"),
+    PrintToolNotFound("no program to print with"),
+    PopplerNotFound("no pdfinfo"),
 ]
 
 

@@ -204,12 +204,12 @@ def report(
     """The committee report (HTML and PDF), the scorecard workbook (XLSX) and Parquet files of
     every published view, from the published database alone."""
     from scorecard.report import write_committee_pack
-    from scorecard.report.pdf import ChromiumNotFound
+    from scorecard.report.pdf import PrintToolNotFound
 
     try:
         try:
             written = write_committee_pack(published, council, _date(period_end), out, pdf=pdf)
-        except ChromiumNotFound as exc:
+        except PrintToolNotFound as exc:
             typer.echo(f"PDF skipped: {exc}", err=True)
             written = write_committee_pack(published, council, _date(period_end), out, pdf=False)
     except ScorecardError as exc:

@@ -2,7 +2,9 @@
 
 - `render_committee_report(published, council_code, period_end, out_dir)`: the HTML report
   (`committee_<council>_<period_end>.html`) in the seed report's structure;
-- `html_to_pdf(html, pdf)`: the same printed to A4 landscape PDF with headless Chromium;
+- `print_committee_report(published, council_code, period_end, pdf)`: the same printed to A4
+  landscape PDF with headless Chromium, its contents giving each section's page (printed until
+  the numbers hold; `html_to_pdf(html, pdf)` prints any HTML file as it is);
 - `write_scorecard_xlsx(published, council_code, period_end, out)`: an XLSX workbook, one sheet
   per scorecard, status in words and by conditional colour, formula injection escaped;
 - `write_published_parquet(published, out_dir)`: one Parquet file per published table and view;
@@ -14,12 +16,25 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from scorecard.report.committee import render_committee_report
+from scorecard.report.committee import (
+    load_committee_data,
+    print_committee_pdf,
+    print_committee_report,
+    render_committee_report,
+    write_committee_html,
+)
 from scorecard.report.parquet import write_published_parquet
-from scorecard.report.pdf import ChromiumNotFound, html_screenshot, html_to_pdf
-from scorecard.report.xlsx import write_scorecard_xlsx
+from scorecard.report.pdf import (
+    ChromiumNotFound,
+    PopplerNotFound,
+    PrintToolNotFound,
+    html_screenshot,
+    html_to_pdf,
+)
+from scorecard.report.xlsx import write_scorecard_xlsx, write_xlsx
 
-__all__ = ["ChromiumNotFound", "html_screenshot", "html_to_pdf", "render_committee_report",
+__all__ = ["ChromiumNotFound", "PopplerNotFound", "PrintToolNotFound", "html_screenshot",
+           "html_to_pdf", "print_committee_report", "render_committee_report",
            "write_committee_pack", "write_published_parquet", "write_scorecard_xlsx"]
 
 
@@ -29,11 +44,12 @@ def write_committee_pack(published: Path, council_code: str, period_end: dt.date
     the Parquet files of every published view, under `out_dir`. Returns what it wrote:
     {"html", "pdf", "xlsx", "parquet"}."""
     out_dir = Path(out_dir)
-    html = render_committee_report(published, council_code, period_end, out_dir)
+    data = load_committee_data(published, council_code, period_end)
+    generated_at = dt.datetime.now(dt.timezone.utc)  # the HTML and the PDF say the same
+    html = write_committee_html(data, out_dir, generated_at)
     written: dict[str, Path | list[Path]] = {"html": html}
     if pdf:
-        written["pdf"] = html_to_pdf(html, html.with_suffix(".pdf"))
-    written["xlsx"] = write_scorecard_xlsx(published, council_code, period_end,
-                                           html.with_name(f"scorecard_{html.stem[10:]}.xlsx"))
+        written["pdf"] = print_committee_pdf(data, html.with_suffix(".pdf"), generated_at)
+    written["xlsx"] = write_xlsx(data, html.with_name(f"scorecard_{html.stem[10:]}.xlsx"))
     written["parquet"] = write_published_parquet(published, out_dir / "parquet")
     return written

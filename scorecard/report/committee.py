@@ -6,8 +6,11 @@ purpose of the report, contents, key to symbols, the risk matrix (and the quarte
 `published.risk_register` exists), then each scorecard by section with the four previous
 quarters, this quarter's actual and target, the status, a trend sparkline with direction-of-travel
 arrows, the comment and the comparator. The status is said in words as well as by colour and
-symbol; arrows have words beside them. `scorecard.report.pdf.html_to_pdf` prints it to A4
-landscape.
+symbol; arrows have words beside them. `print_committee_pdf` prints it to A4 landscape with the
+contents' page numbers: headless Chromium has no CSS `target-counter`, so the report is printed,
+the page each contents entry's heading landed on is read back from the PDF, the numbers are
+written into the contents and it is printed again, until a print's numbers are its own. The HTML
+keeps plain links.
 
 Everything is read from the published database opened read-only: nothing from the build
 warehouse or `reference/`. Every value is HTML-escaped (Jinja2 autoescaping).
@@ -16,7 +19,9 @@ warehouse or `reference/`. Every value is HTML-escaped (Jinja2 autoescaping).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -438,7 +443,17 @@ def _environment():
     return environment
 
 
-def render_committee_html(data: CommitteeData, generated_at: dt.datetime | None = None) -> str:
+def contents_anchors(data: CommitteeData) -> list[str]:
+    """The ids the contents links to, in its order: the key, risk, each scorecard and its
+    sections."""
+    return ["key", "risk", *(anchor for card in data.scorecards
+                             for anchor in (card.anchor, *(s.anchor for s in card.sections)))]
+
+
+def render_committee_html(data: CommitteeData, generated_at: dt.datetime | None = None,
+                          page_numbers: dict[str, int] | None = None) -> str:
+    """The report's HTML; with `page_numbers` ({anchor: page}), its contents give each entry's
+    page (for printing)."""
     css = (TEMPLATES_DIR / STYLESHEET).read_text(encoding="utf-8")
     footer = _css_text(f"Performance scorecard, {data.quarter_title}, {data.council}")
     return _environment().get_template(TEMPLATE).render(
@@ -456,6 +471,7 @@ def render_committee_html(data: CommitteeData, generated_at: dt.datetime | None 
         period_end_text=f"{data.period_end.day} {data.period_end:%B %Y}",
         generated_at=(generated_at or dt.datetime.now(dt.timezone.utc)).strftime(
             "%d %B %Y %H:%M UTC"),
+        page_numbers=page_numbers,
     )
 
 
@@ -464,13 +480,70 @@ def committee_report_name(council_code: str, period_end: dt.date) -> str:
     return f"committee_{safe}_{period_end.isoformat()}.html"
 
 
+def write_committee_html(data: CommitteeData, out_dir: Path,
+                         generated_at: dt.datetime | None = None) -> Path:
+    """Write the report's HTML as `committee_<council>_<period_end>.html` in `out_dir`."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / committee_report_name(data.council_code, data.period_end)
+    path.write_text(render_committee_html(data, generated_at), encoding="utf-8")
+    return path
+
+
 def render_committee_report(published: Path, council_code: str, period_end: dt.date,
                             out_dir: Path) -> Path:
     """Write `committee_<council>_<period_end>.html` in `out_dir` (created if needed) from the
     published database alone, and return its path."""
-    data = load_committee_data(published, council_code, period_end)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / committee_report_name(council_code, period_end)
-    path.write_text(render_committee_html(data), encoding="utf-8")
-    return path
+    return write_committee_html(load_committee_data(published, council_code, period_end),
+                                out_dir)
+
+
+# A print whose numbers are not its own changes only the digits of the contents, whose page
+# column has a fixed width, so the second print normally settles it; more means the layout
+# depends on the numbers, and printing on would not converge.
+MAX_PRINTS = 4
+
+
+def print_committee_pdf(data: CommitteeData, pdf: Path, generated_at: dt.datetime | None = None,
+                        max_prints: int = MAX_PRINTS) -> Path:
+    """Print the report to `pdf` with its contents numbered: print with placeholder numbers,
+    read from the PDF on which page each contents entry's heading landed, write those numbers
+    into the contents and print again, until a print's numbers are the pages its own headings are
+    on (at most `max_prints` prints, else a `ScorecardError` and no PDF). Printed in a folder
+    beside `pdf` and moved into place, so a failed print leaves no partial PDF."""
+    from scorecard.report.pdf import destination_pages, html_to_pdf
+
+    pdf = Path(pdf).resolve()
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    generated_at = generated_at or dt.datetime.now(dt.timezone.utc)
+    anchors = contents_anchors(data)
+    numbers = dict.fromkeys(anchors, 0)  # placeholders: no page is numbered 0
+    history: list[dict[str, int]] = []
+    with tempfile.TemporaryDirectory(prefix=f".{pdf.stem}-", dir=pdf.parent) as work:
+        html, printed = Path(work) / "committee.html", Path(work) / "committee.pdf"
+        for _ in range(max_prints):
+            html.write_text(render_committee_html(data, generated_at, numbers), encoding="utf-8")
+            html_to_pdf(html, printed)
+            destinations = destination_pages(printed)
+            missing = [anchor for anchor in anchors if anchor not in destinations]
+            if missing:
+                raise ScorecardError(f"{pdf.name}: the printed report has no page for "
+                                     f"{', '.join(missing)} (no named destination in the PDF), "
+                                     "so its contents cannot be numbered")
+            landed = {anchor: destinations[anchor] for anchor in anchors}
+            if landed == numbers:
+                os.replace(printed, pdf)
+                return pdf
+            history.append(landed)
+            numbers = landed
+    before = history[-2] if len(history) > 1 else dict.fromkeys(anchors, 0)
+    moved = [f"{a} {before[a]}→{history[-1][a]}" for a in anchors if before[a] != history[-1][a]]
+    raise ScorecardError(f"{pdf.name}: the contents' page numbers still moved after "
+                         f"{max_prints} prints (last print: {', '.join(moved)}); "
+                         "no PDF was written")
+
+
+def print_committee_report(published: Path, council_code: str, period_end: dt.date,
+                           pdf: Path) -> Path:
+    """The report printed to `pdf` with numbered contents, from the published database alone."""
+    return print_committee_pdf(load_committee_data(published, council_code, period_end), pdf)

@@ -8,11 +8,16 @@ to nothing, so even a stray URL in a page cannot reach the internet.
 
 Chromium is found as `$SCORECARD_CHROMIUM`, else `chromium` or `chromium-browser` on the PATH;
 without one a `ChromiumNotFound` error says how to install it.
+
+`destination_pages` reads back on which page each named destination of a printed PDF lies
+(Chromium writes one for every element an internal link points to) with poppler's `pdfinfo`;
+the committee report numbers its contents from them (`committee.print_committee_pdf`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -54,8 +59,16 @@ OFFLINE_FLAGS = (
 _NOISE = ("dbus", "Fontconfig", "unexpected operator", "GetAll", "NameHasOwner", "bytes written")
 
 
-class ChromiumNotFound(ScorecardError):
+class PrintToolNotFound(ScorecardError):
+    """A program needed to print the report (Chromium, poppler's pdfinfo) is missing."""
+
+
+class ChromiumNotFound(PrintToolNotFound):
     """No headless Chromium to print the report with."""
+
+
+class PopplerNotFound(PrintToolNotFound):
+    """No poppler `pdfinfo` to read a printed PDF's page numbers with."""
 
 
 class ChromiumFailed(ScorecardError):
@@ -150,3 +163,32 @@ def html_screenshot(html: Path, png: Path, width: int = 1400, height: int = 1000
     finally:
         tmp.unlink(missing_ok=True)
     return png
+
+
+_DESTINATION = re.compile(r'^\s*(\d+)\s+\[.*\]\s+"(.*)"\s*$')
+
+
+def destination_pages(pdf: Path, timeout: float = 60.0) -> dict[str, int]:
+    """{name: page number (1-based)} for every named destination in `pdf`, from poppler's
+    `pdfinfo -dests`. A Chromium print has one per element (by its id) that a `#` link of the
+    page points to."""
+    pdfinfo = shutil.which("pdfinfo")
+    if not pdfinfo:
+        raise PopplerNotFound("poppler's pdfinfo is needed to number the printed report's "
+                              "contents and was not found on the PATH: install Debian's "
+                              "poppler-utils (apt-get install poppler-utils)")
+    try:
+        result = subprocess.run([pdfinfo, "-dests", str(pdf)], capture_output=True,
+                                timeout=timeout, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise ScorecardError(f"pdfinfo did not read {Path(pdf).name} within {timeout:.0f} s")
+    if result.returncode != 0:
+        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ScorecardError(f"pdfinfo could not read {pdf} (exit {result.returncode})"
+                             + (f": {detail[-1]}" if detail else ""))
+    pages: dict[str, int] = {}
+    for line in result.stdout.decode("utf-8", "replace").splitlines():
+        match = _DESTINATION.match(line)
+        if match:
+            pages[match.group(2)] = int(match.group(1))
+    return pages

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -43,7 +44,7 @@ THIN = Side(style="thin", color="B8B8B8")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 SYMBOL_COLUMN, STATUS_COLUMN = 10, 11  # J, K
-WIDTHS = (48, 13, 13, 9, 9, 9, 9, 10, 10, 7, 26, 18, 18, 60, 11, 10)
+WIDTHS = (48, 13, 13, 9, 9, 9, 9, 10, 10, 7, 26, 18, 18, 60, 11, 12)  # P: "Comparator" whole
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -117,6 +118,7 @@ def _write_sheet(ws, data: CommitteeData, card: Scorecard, period_end_text: str)
         for column, header in enumerate(headers, start=1):
             _text(ws, row, column, header, font=Font(bold=True), fill=HEAD_FILL, border=BORDER,
                   alignment=Alignment(wrap_text=True, vertical="bottom"))
+        _fit_row_height(ws, row)  # "Good Performance High/Low" is three lines
         row += 1
         for kpi in section.rows:
             first_status_row = first_status_row or row
@@ -173,13 +175,16 @@ LINE_POINTS = 15  # one line of 11-point Calibri, as Excel and LibreOffice lay i
 
 def _fit_row_height(ws, row: int) -> None:
     """Set the row's height for its longest wrapped cell. Excel grows a row to fit wrapped text
-    when it opens a file, LibreOffice's print layout does not, and rows printed from it overlap."""
+    when it opens a file, LibreOffice's print layout does not, and rows printed from it overlap
+    (or a header's first words are cut off). Wrapped at word boundaries, as both wrap."""
     lines = 1
     for column, width in enumerate(WIDTHS, start=1):
-        value = ws.cell(row=row, column=column).value
-        if isinstance(value, str) and value:
-            per_line = max(int(width * 1.1) - 1, 1)  # characters of a column width, roughly
-            wrapped = sum(-(-len(part) // per_line) or 1 for part in value.split("\n"))
+        cell = ws.cell(row=row, column=column)
+        if isinstance(cell.value, str) and cell.value:
+            # characters of a column width, roughly; bold letters are wider
+            per_line = max(int(width * (1.0 if cell.font.b else 1.1)) - 1, 1)
+            wrapped = sum(len(textwrap.wrap(part, per_line)) or 1
+                          for part in cell.value.split("\n"))
             lines = max(lines, wrapped)
     ws.row_dimensions[row].height = LINE_POINTS * lines + 3
 
