@@ -181,7 +181,7 @@ def destination_pages(pdf: Path, timeout: float = 60.0) -> dict[str, int]:
         result = subprocess.run([pdfinfo, "-dests", str(pdf)], capture_output=True,
                                 timeout=timeout, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
-        raise ScorecardError(f"pdfinfo did not read {Path(pdf).name} within {timeout:.0f} s")
+        raise ScorecardError(f"pdfinfo did not read {Path(pdf).name} within {timeout:.0f} s") from None
     if result.returncode != 0:
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ScorecardError(f"pdfinfo could not read {pdf} (exit {result.returncode})"
