@@ -664,7 +664,7 @@ def _values(con: duckdb.DuckDBPyConnection, table: Table, wanted: list[dict[str,
     """Evaluate each plan's named aggregates in one query over `table`; an aggregate two plans
     share (the same row count, the same condition) is computed once."""
     distinct = list(dict.fromkeys(sql for names in wanted for sql in names.values()))
-    row = con.execute(_select(table, distinct)).fetchone() if distinct else ()
+    row = con.execute(_select(table, distinct)).fetchall()[0] if distinct else ()
     found = dict(zip(distinct, row))
     return [{name: found[sql] for name, sql in names.items()} for names in wanted]
 
