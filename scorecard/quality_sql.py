@@ -16,9 +16,11 @@ What GX's pandas path does, and so what the SQL has to do (GX 1.24.1, pandas 3):
 - a row condition is a pandas query: `==`, `IN` and `<`... are false on a null, `!=` and `NOT_IN`
   true; a value of another kind than the column's (text against a number) never equals it, and
   ordering text against a number raises;
-- a regex is Python's `re.search` on the value as text: `\\d`, `\\w`, `\\s` are Unicode classes and
-  `$` also matches before a final newline, so a pattern is translated to RE2 (DuckDB's engine)
-  with the same meaning, and one the translation cannot express is refused when the suite loads;
+- a regex is Python's `re.search` on the value as pandas writes it as text (`astype(str)`: an
+  integer column holding a null is a float column, 916 reads "916.0"); `\\d`, `\\w`, `\\s` are
+  Unicode classes and `$` also matches before a final newline, so a pattern is translated to RE2
+  (DuckDB's engine) with the same meaning, and one the translation cannot express (lookaround,
+  backreferences, `\\b`) is refused when the suite loads;
 - a range on text against numeric bounds raises (GX says "must either be None or of the same type").
 A check that raises in GX is a broken check here too (`raised`, blocking): never a silent pass.
 """
@@ -368,6 +370,7 @@ class Table:
     name: str
     types: dict[str, str]
     windows: list[str] = field(default_factory=list)
+    example_windows: list[str] = field(default_factory=list)
 
     def column(self, name: str) -> str:
         if name not in self.types:
@@ -447,11 +450,19 @@ class Table:
             return f"CAST({col} AS VARCHAR)"  # DuckDB writes a double as Python's repr does
         raise Broken(f"the DuckDB gate does not match a regex on {self.name}.{name} ({type_})")
 
-    def window(self, expression: str) -> str:
-        """A window column computed before the aggregates; returns its name."""
-        alias = f"__w{len(self.windows)}"
-        self.windows.append(f"{expression} AS {alias}")
+    def window(self, expression: str, examples_only: bool = False) -> str:
+        """A window column computed before the aggregates (only in the query for the unexpected
+        values of failed checks when `examples_only`); returns its name."""
+        alias = f"__w{len(self.windows) + len(self.example_windows)}"
+        (self.example_windows if examples_only else self.windows).append(f"{expression} AS {alias}")
         return alias
+
+    def duplicates(self, where: str, keys: list[str]) -> str:
+        """The rows where `where` holds whose `keys` another such row shares (pandas'
+        duplicated(keep=False): nulls equal), counted by grouping, which costs far less than a
+        window over the table; a constant subquery of the table's one query."""
+        return (f"(SELECT coalesce(sum(n), 0)::BIGINT FROM (SELECT count(*) AS n FROM {self.name} "
+                f"WHERE {where} GROUP BY {', '.join(keys)} HAVING count(*) > 1))")
 
 
 @dataclass
@@ -547,8 +558,14 @@ def _unique_values(table: Table, kwargs: dict[str, Any]) -> Plan:
     domain = table.condition(kwargs.get("row_condition"))
     nonnull = f"{domain} AND NOT {table.is_null(column)}"
     copies = table.window(f"sum(CASE WHEN {nonnull} THEN 1 ELSE 0 END) "
-                          f"OVER (PARTITION BY {table.value(column)})")
-    return _column_map(table, kwargs, lambda col: f"{copies} > 1")
+                          f"OVER (PARTITION BY {table.value(column)})", examples_only=True)
+    mostly = kwargs.get("mostly", 1.0)
+    return Plan(
+        {"element": _count(domain), "nonnull": _count(nonnull),
+         "unexpected": table.duplicates(nonnull, [table.value(column)])},
+        lambda v: _map_result(v["element"], v["nonnull"], v["unexpected"], v.get("examples") or [], mostly,
+                              vacuous=v["element"] == 0 or v["nonnull"] == 0),
+        examples=(table.value(column), f"{nonnull} AND {copies} > 1"))
 
 
 def _rows_kept(table: Table, columns: list[str], ignore_row_if: str) -> str:
@@ -585,10 +602,16 @@ def _compound_unique(table: Table, kwargs: dict[str, Any]) -> Plan:
     type_ = "expect_compound_columns_to_be_unique"
     domain = table.condition(kwargs.get("row_condition"))
     kept = f"{domain} AND {_rows_kept(table, columns, kwargs.get('ignore_row_if', IGNORE_ROW_IF[type_][0]))}"
+    keys = [table.value(c) for c in columns]
     copies = table.window(f"sum(CASE WHEN {kept} THEN 1 ELSE 0 END) OVER (PARTITION BY "
-                          + ", ".join(table.value(c) for c in columns) + ")")
-    return _rows_map(table, type_, kwargs, columns, f"{copies} > 1", _struct(table, columns),
-                     lambda rows: [dict(zip(columns, r.values())) for r in rows])
+                          + ", ".join(keys) + ")", examples_only=True)
+    mostly = kwargs.get("mostly", 1.0)
+    return Plan(
+        {"element": _count(domain), "kept": _count(kept), "unexpected": table.duplicates(kept, keys)},
+        lambda v: _map_result(v["element"], v["kept"], v["unexpected"],
+                              [dict(zip(columns, r.values())) for r in v.get("examples") or []],
+                              mostly, vacuous=v["element"] == 0 or v["kept"] == 0),
+        examples=(_struct(table, columns), f"{kept} AND {copies} > 1"))
 
 
 def _pair_greater(table: Table, kwargs: dict[str, Any]) -> Plan:
@@ -654,17 +677,18 @@ assert set(COMPILERS) == set(SIGNATURES)
 
 # --- running a suite ----------------------------------------------------------------------------
 
-def _select(table: Table, expressions: list[str]) -> str:
+def _select(table: Table, expressions: list[str], examples: bool = False) -> str:
     """One query over the table: each expression once, in order."""
-    inner = ", ".join(["*", "rowid AS __row", *table.windows])
+    inner = ", ".join(["*", "rowid AS __row", *table.windows, *(table.example_windows if examples else [])])
     return f"SELECT {', '.join(expressions) or 'count(*)'} FROM (SELECT {inner} FROM {table.name})"
 
 
-def _values(con: duckdb.DuckDBPyConnection, table: Table, wanted: list[dict[str, str]]) -> list[dict[str, Any]]:
+def _values(con: duckdb.DuckDBPyConnection, table: Table, wanted: list[dict[str, str]],
+            examples: bool = False) -> list[dict[str, Any]]:
     """Evaluate each plan's named aggregates in one query over `table`; an aggregate two plans
     share (the same row count, the same condition) is computed once."""
     distinct = list(dict.fromkeys(sql for names in wanted for sql in names.values()))
-    row = con.execute(_select(table, distinct)).fetchall()[0] if distinct else ()
+    row = con.execute(_select(table, distinct, examples)).fetchall()[0] if distinct else ()
     found = dict(zip(distinct, row))
     return [{name: found[sql] for name, sql in names.items()} for names in wanted]
 
@@ -690,7 +714,7 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite) -> list[CheckResult]
     counted = [p for p in plans if isinstance(p, Plan)]
     values = dict(zip(map(id, counted), _values(con, table, [p.aggregates for p in counted])))
     failing = [p for p in counted if p.examples and values[id(p)].get("unexpected")]
-    for plan, shown in zip(failing, _values(con, table, [{"examples": _first(*p.examples)} for p in failing])):
+    for plan, shown in zip(failing, _values(con, table, [{"examples": _first(*p.examples)} for p in failing], examples=True)):
         values[id(plan)].update(shown)
     return [_result(suite, expectation, None, str(plan)) if isinstance(plan, Broken)
             else _result(suite, expectation, plan.finish(values[id(plan)]), None)
