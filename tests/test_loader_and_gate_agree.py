@@ -5,8 +5,9 @@ fails on a row that was never quarantined, and nothing publishes. (The other way
 harm: a value the loader quarantines never reaches raw.) For every column that a raw suite checks
 with an error-level regex, each sample value below that the loader accepts (the contract check of
 that column alone, on the trimmed text the reader stores in raw) must match the suite's regex as
-GX's pandas path tests it (Python `re.search`). The samples are the shapes real extracts hold
-and hostile ones: full-width
+both gate engines test it: GX's pandas path (Python `re.search`) and the DuckDB gate (the regex
+translated to RE2, `scorecard.gate.quality_sql.translate_regex`). The samples are the shapes real
+extracts hold and hostile ones: full-width
 and Arabic-Indic digits (Python's and Rust's `\\d` match them), single-digit days and months,
 exponents, infinities, signs, very long digit strings.
 """
@@ -16,10 +17,12 @@ from __future__ import annotations
 import json
 import re
 
+import duckdb
 import polars as pl
 import pytest
 
 from scorecard import config
+from scorecard.gate.quality_sql import translate_regex
 from scorecard.ingest.sources import CONTRACTS
 from scorecard.ingest.validate import ReadContext, _problem
 
@@ -71,14 +74,16 @@ def test_what_the_loader_accepts_the_gate_accepts(suite, column, regex):
     loader = _loader_accepts(contract, columns[column], SAMPLES)
     pattern = re.compile(regex)
     assert [v for v, ok in zip(SAMPLES, loader) if ok and not pattern.search(v.strip())] == []
+    accepted = [v.strip() for v, ok in zip(SAMPLES, loader) if ok]
+    in_duckdb = duckdb.execute("SELECT [regexp_matches(v, ?) FOR v IN ?]",
+                               [translate_regex(regex), accepted]).fetchone()[0]
+    assert [v for v, ok in zip(accepted, in_duckdb) if not ok] == []
 
 
 def test_values_the_contract_accepts_type_cleanly_at_staging(tmp_path):
     """Odd but valid numbers load, pass the gate's regexes and cast at staging (an `Infinity`
     the old decimal check let through stopped the build with a conversion error)."""
     import datetime as dt
-
-    import duckdb
 
     from conftest import build_without_prefect
     from helpers.csc_landing import child, episode, write_903, write_attendance

@@ -5,12 +5,16 @@ A suite is a GX suite JSON file in `expectations/` named `<schema>__<table>.json
 `error` (blocks publication, the default) or `warning` (reported only). GX's own top-level
 `severity` field on an expectation is ignored.
 
-GX's SQL datasource cannot run against DuckDB (it fetches results after releasing the connection),
-so each table is pulled into a pandas DataFrame (via Arrow) and validated as a whole-dataframe batch, all in
-one ephemeral, offline GX context per call. A table of SPLIT_ROWS rows or more is validated in column
-groups, each fetched on its own: each column, column-pair or multicolumn expectation on a frame of
-just the columns it reads, table-level ones on the whole table (values kept in Arrow memory when
-they only count rows and name columns). See docs/quality_gx.md.
+Two engines run the suites, with the same results (tests/test_gate_engines_agree.py):
+- `duckdb` (the default): each suite compiled to one DuckDB query over its table
+  (`scorecard.gate.quality_sql`); GX is not imported at all.
+- `gx`: GX 1.x itself, on pandas. GX's SQL datasource cannot run against DuckDB (it fetches results
+  after releasing the connection), so each table is pulled into a pandas DataFrame (via Arrow) and
+  validated as a whole-dataframe batch, all in one ephemeral, offline GX context per call. A table
+  of SPLIT_ROWS rows or more is validated in column groups, each fetched on its own: each column,
+  column-pair or multicolumn expectation on a frame of just the columns it reads, table-level ones
+  on the whole table (values kept in Arrow memory when they only count rows and name columns).
+Choose with `engine=` or the environment variable SCORECARD_GATE_ENGINE. See docs/quality_gx.md.
 """
 
 from __future__ import annotations
@@ -56,8 +60,49 @@ SHAPE_EXPECTATIONS = frozenset({
 })
 
 
+ENGINES = ("duckdb", "gx")
+ENGINE_VARIABLE = "SCORECARD_GATE_ENGINE"
+
+
 class SuiteError(ValueError):
     """A suite file that cannot be used; the message starts with the file's path."""
+
+
+@dataclass(frozen=True)
+class SuiteExpectation:
+    """One expectation of a suite as its file says it: `type`, `kwargs` and `meta` (with
+    `meta.severity` filled in)."""
+
+    type: str
+    kwargs: dict[str, Any]
+    meta: dict[str, Any]
+
+    @property
+    def expectation_type(self) -> str:
+        return self.type
+
+    @property
+    def severity(self) -> Severity:
+        return self.meta["severity"]
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A suite file, read without GX: its name, the table it checks, its meta and expectations."""
+
+    name: str
+    table: str
+    meta: dict[str, Any]
+    expectations: tuple[SuiteExpectation, ...]
+
+
+def gate_engine(engine: str | None = None) -> str:
+    """The engine the gate runs: `engine` if given, else $SCORECARD_GATE_ENGINE, else duckdb."""
+    chosen = engine or os.environ.get(ENGINE_VARIABLE) or "duckdb"
+    if chosen not in ENGINES:
+        raise ValueError(f"gate engine must be one of {ENGINES} (argument or ${ENGINE_VARIABLE}), "
+                         f"not {chosen!r}")
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -83,7 +128,8 @@ class CheckResult:
 
 
 def import_in_background() -> threading.Thread:
-    """Start importing Great Expectations on a daemon thread and return it.
+    """Start importing Great Expectations on a daemon thread and return it (for the `gx` engine:
+    the default `duckdb` engine does not import GX).
 
     GX takes seconds to import, a large share of a small council's run; loading and building
     run mostly inside polars and DuckDB, which release the GIL, so a run that starts this first
@@ -95,18 +141,17 @@ def import_in_background() -> threading.Thread:
     return thread
 
 
-def load_suites(directory: Path) -> list[ExpectationSuite]:
-    """Read every `*.json` suite in `directory`; raise SuiteError naming the file if one is unusable."""
+def load_suites(directory: Path, engine: str | None = None) -> list[Suite]:
+    """Read every `*.json` suite in `directory`; raise SuiteError naming the file if one is unusable,
+    including an expectation the chosen engine cannot run (`gate_engine`)."""
+    engine = gate_engine(engine)
     paths = sorted(Path(directory).glob("*.json"))
     if not paths:
         raise SuiteError(f"{directory}: no suite files (*.json) found")
-    return [_load_suite(path) for path in paths]
+    return [_load_suite(path, engine) for path in paths]
 
 
-def _load_suite(path: Path) -> ExpectationSuite:
-    import great_expectations as gx
-    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-
+def _load_suite(path: Path, engine: str) -> Suite:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         name, table, expectations = data["name"], data["meta"]["table"], list(data["expectations"])
@@ -116,22 +161,53 @@ def _load_suite(path: Path) -> ExpectationSuite:
         raise SuiteError(f"{path}: meta.table {table!r} does not match the file name <schema>__<table>.json")
     if name != path.stem:
         raise SuiteError(f"{path}: name {name!r} should be the file name without .json, {path.stem!r}")
-    # Each expectation is built here because ExpectationSuite() only logs, and drops, one of unknown type.
     built = []
     for number, spec in enumerate(expectations, start=1):
         where = f"{path}: expectation {number} ({spec.get('type') if isinstance(spec, dict) else spec!r})"
+        if not isinstance(spec, dict) or not isinstance(spec.get("meta", {}), dict):
+            raise SuiteError(f"{where}: an expectation is an object with type, kwargs and meta")
+        severity = spec.setdefault("meta", {}).setdefault("severity", "error")
         try:
-            severity = spec.setdefault("meta", {}).setdefault("severity", "error")
-            expectation = ExpectationConfiguration(**spec).to_domain_obj()
+            if engine == "gx":
+                _gx_expectation(spec)
+            else:
+                from scorecard.gate import quality_sql
+                quality_sql.check_expectation(spec.get("type"), spec.get("kwargs", {}))
         except Exception as exc:  # GX raises many unrelated types for a bad configuration
             raise SuiteError(f"{where}: {exc}") from exc
         if severity not in SEVERITIES:
             raise SuiteError(f"{where}: meta.severity must be one of {SEVERITIES}, not {severity!r}")
-        built.append(expectation)
-    return gx.ExpectationSuite(name=name, expectations=built, meta=data["meta"])
+        built.append(SuiteExpectation(type=spec["type"], kwargs=dict(spec.get("kwargs", {})),
+                                      meta=dict(spec["meta"])))
+    return Suite(name=name, table=table, meta=data["meta"], expectations=tuple(built))
 
 
-def run_suites(con: duckdb.DuckDBPyConnection, suites: list[ExpectationSuite]) -> list[CheckResult]:
+def _gx_expectation(spec: dict[str, Any]) -> Expectation:
+    """GX's own expectation object for one suite entry. Built one by one because
+    ExpectationSuite() only logs, and drops, an expectation of unknown type."""
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    return ExpectationConfiguration(**copy.deepcopy(spec)).to_domain_obj()
+
+
+def _gx_suite(suite: Suite) -> ExpectationSuite:
+    import great_expectations as gx
+
+    return gx.ExpectationSuite(name=suite.name, meta=suite.meta, expectations=[
+        _gx_expectation({"type": e.type, "kwargs": e.kwargs, "meta": e.meta}) for e in suite.expectations])
+
+
+def run_suites(con: duckdb.DuckDBPyConnection, suites: list[Suite], engine: str | None = None) -> list[CheckResult]:
+    """Validate each suite's table in `con` with the chosen engine (`gate_engine`) and return every
+    outcome, suite by suite in suite order."""
+    if gate_engine(engine) == "duckdb":
+        from scorecard.gate import quality_sql
+
+        return quality_sql.run_suites(con, suites)
+    return _run_suites_gx(con, [_gx_suite(suite) for suite in suites])
+
+
+def _run_suites_gx(con: duckdb.DuckDBPyConnection, suites: list[ExpectationSuite]) -> list[CheckResult]:
     """Validate each suite's table in `con`, in one ephemeral GX context, and return every outcome."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
