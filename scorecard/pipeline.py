@@ -94,7 +94,9 @@ def extract(landing_dir: Path, period_end: dt.date) -> list[dict]:
     return [
         {"source": f.contract.source, "table": f.contract.table, "path": str(f.path),
          "extract_date": f.extract_date.isoformat() if f.extract_date else None,
-         "sha256": f.sha256, "council_code": f.council_code}
+         "sha256": f.sha256, "council_code": f.council_code,
+         "column_map": str(f.column_map) if f.column_map else None,
+         "column_map_sha256": f.column_map_sha256}
         for f in landing.find_extracts(landing_dir, period_end)
     ]
 
@@ -106,6 +108,8 @@ def load_extracts(warehouse: Path, run_id: str, manifest: list[dict]) -> list[di
             contracts[(item["source"], item["table"])], Path(item["path"]),
             dt.date.fromisoformat(item["extract_date"]) if item["extract_date"] else None,
             item["sha256"], item["council_code"],
+            Path(item["column_map"]) if item.get("column_map") else None,
+            item.get("column_map_sha256"),
         )
         for item in manifest
     ]
