@@ -20,7 +20,8 @@ import pytest
 from bad_input_cases import ITRENT_ABSENCES, PERIOD_END, itrent_absences
 from conftest import SEED_PERIODS
 from itrent_landing import itrent_from_sap
-from scorecard import pipeline
+from scorecard import column_map, pipeline
+from scorecard.errors import ContractError
 from scorecard.demo import DEMO_EXTRACT_DATE
 from scorecard.demo.audit import write_audit
 from scorecard.demo.hr_sap import write_hr_sap
@@ -170,3 +171,21 @@ def test_the_quarantined_record_is_the_row_as_the_council_sent_it(tmp_path):
     assert json.loads(record) == {"Person Number": "10000002", "Absence Start Date": "12/06/2023",
                                   "Absence End Date": "13/06/2023", "Days Lost": "2",
                                   "Absence Reason": "Sickness - Flu"}
+
+
+def test_a_map_edited_after_the_run_found_it_is_never_applied_unrecorded(tmp_path):
+    """meta.loads' SHA-256 is the map applied: a map edited after the run hashed it, read
+    again (as a separate worker process would, without this process's parsed copy), is refused
+    rather than applied under the old hash."""
+    landing = tmp_path / "landing"
+    itrent_absences(*ITRENT_ABSENCES)(landing)
+    warehouse = tmp_path / "wh" / "scorecard.duckdb"
+    run_id = pipeline.start_run(warehouse, PERIOD_END)["run_id"]
+    manifest = pipeline.extract(landing, PERIOD_END)
+    map_path = landing / "hr_sap" / "columns.toml"
+    map_path.write_text(map_path.read_text(encoding="utf-8").replace('= "S12"', '= "S01"'),
+                        encoding="utf-8")
+    column_map._load.cache_clear()
+    with pytest.raises(ContractError) as raised:
+        pipeline.load_extracts(warehouse, run_id, manifest)
+    assert str(raised.value) == f"{map_path}: changed while the run was reading it (run again)"
