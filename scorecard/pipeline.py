@@ -214,7 +214,7 @@ def publish_run(warehouse: Path, run_id: str, period_ends: list[dt.date], manife
         checks = quality_report.data_quality_frame(con, run_id).to_dicts()
         publication = publish.publish(
             con, published, run_id, period_ends,
-            extracts=[{"file": m["path"], "sha256": m["sha256"]} for m in manifest if m["sha256"]],
+            extracts=[_published_extract(m) for m in manifest if m["sha256"]],
             checks=checks,
             views_dir=config.SQL_DIR / "published",
         )
@@ -227,6 +227,14 @@ def publish_run(warehouse: Path, run_id: str, period_ends: list[dt.date], manife
         "kpi_rows": publication.kpi_rows,
         "restatements": publication.restatements,
     }
+
+
+def _published_extract(item: dict) -> dict:
+    """A file the publication was made from, with the column map it was read through, if any."""
+    extract = {"file": item["path"], "sha256": item["sha256"]}
+    if item.get("column_map"):
+        extract.update(column_map=item["column_map"], column_map_sha256=item["column_map_sha256"])
+    return extract
 
 
 def finish_run(warehouse: Path, run_id: str, status: str, message: str | None = None) -> None:

@@ -100,7 +100,8 @@ def _report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
         con,
         "SELECT source, source_table, 'raw.' || source || '__' || source_table AS raw_table, "
         "source_file, extract_date, sha256 IS NOT NULL AS sent, rows_in, rows_loaded, "
-        "rows_quarantined FROM meta.loads WHERE run_id = ? ORDER BY raw_table",
+        "rows_quarantined, column_map, left(column_map_sha256, 12) AS column_map_sha256 "
+        "FROM meta.loads WHERE run_id = ? ORDER BY raw_table",
         [run_id],
     )
     # Quarantine holds the rows of the files each table's latest load read; the run's loads name
@@ -247,7 +248,8 @@ Report written {{ generated_at }}.
 <table>
 <tr><th>Raw table</th><th>File</th><th>Extract date</th><th>Rows in</th><th>Loaded</th><th>Quarantined</th></tr>
 {% for l in loads %}
-<tr><td>{{ l.raw_table }}</td><td>{{ l.source_file if l.sent else "not sent (loaded empty)" }}</td>
+<tr><td>{{ l.raw_table }}</td><td>{{ l.source_file if l.sent else "not sent (loaded empty)" }}
+{%- if l.column_map %}<br>read through {{ l.column_map }} (SHA-256 {{ l.column_map_sha256 }}…){% endif %}</td>
 <td>{{ l.extract_date or "" }}</td><td class="number">{{ l.rows_in }}</td>
 <td class="number">{{ l.rows_loaded }}</td><td class="number">{{ l.rows_quarantined }}</td></tr>
 {% endfor %}

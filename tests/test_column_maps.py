@@ -189,3 +189,19 @@ def test_a_map_edited_after_the_run_found_it_is_never_applied_unrecorded(tmp_pat
     with pytest.raises(ContractError) as raised:
         pipeline.load_extracts(warehouse, run_id, manifest)
     assert str(raised.value) == f"{map_path}: changed while the run was reading it (run again)"
+
+
+@pytest.mark.flow
+def test_the_publication_and_the_quality_report_name_the_map(both):
+    """An auditor of the published database, or of the run's report, sees the map and its hash."""
+    map_path = both["itrent"]["landing"] / "hr_sap" / "columns.toml"
+    digest = hashlib.sha256(map_path.read_bytes()).hexdigest()
+    [(extracts,)] = _query(both["itrent"]["published"], "SELECT DISTINCT extracts FROM "
+                           "published.publications")
+    mapped = {Path(e["file"]).name: (e.get("column_map"), e.get("column_map_sha256"))
+              for e in json.loads(extracts)}
+    assert {name for name, (m, _) in mapped.items() if m} == {
+        "staff_in_post.csv", "absences.csv", "appraisals.csv", "riddor_reports.csv"}
+    assert {v for v in mapped.values() if v[0]} == {(str(map_path), digest)}
+    report = Path(both["itrent"]["result"]["quality_report"]).read_text(encoding="utf-8")
+    assert report.count(f"read through {map_path} (SHA-256 {digest[:12]}…)") == 4
