@@ -740,6 +740,11 @@ CASES: list[Case] = [
              (row, "council_code, pers_no, absence_start",
               "duplicate key: 2 rows share it (first at row 3), in the file's columns "
               "'Person Number', 'Absence Start Date'") for row in (3, 4))),
+    Case("itrent_header_also_under_our_name",
+         itrent_absences(*[line + ",x" for line in ITRENT_ABSENCES],
+                         header=ITRENT_HEADER + ",pers_no"),
+         ABSENCE_TABLE, ContractError, 1, "pers_no",
+         "column pers_no is in the header, and columns.toml maps 'Person Number' onto it too"),
     Case("column_map_not_toml", wrong_map('"Days Lost" = "working_days_lost"',
                                           '"Days Lost" = working_days_lost'),
          ABSENCE_TABLE, ContractError, None, None, "not valid TOML: …"),
@@ -767,6 +772,10 @@ CASES: list[Case] = [
          ABSENCE_TABLE, ContractError, None, "absences.Absence End Date",
          "date_format 'dd/mm/yy' is not a date format such as dd/mm/yyyy, d.m.yyyy or "
          "yyyy-mm-dd"),
+    Case("column_map_date_format_on_a_code_column",
+         wrong_map('column = "reason_code"', 'column = "reason_code"\ndate_format = "dd/mm/yyyy"'),
+         ABSENCE_TABLE, ContractError, None, "absences.Absence Reason",
+         "date_format given, but reason_code is not a date column"),
     Case("ascii_separator_characters_as_blank_values",
          staff(STAFF_LINES[0], "916,10000002,Zoë O’Brien,CYP,0.5,01.04.2019,\x1f,\x1c",
                STAFF_LINES[2]),
