@@ -103,7 +103,9 @@ def extract(landing_dir: Path, period_end: dt.date) -> list[dict]:
     return [
         {"source": f.contract.source, "table": f.contract.table, "path": str(f.path),
          "extract_date": f.extract_date.isoformat() if f.extract_date else None,
-         "sha256": f.sha256, "council_code": f.council_code}
+         "sha256": f.sha256, "council_code": f.council_code,
+         "column_map": str(f.column_map) if f.column_map else None,
+         "column_map_sha256": f.column_map_sha256}
         for f in landing.find_extracts(landing_dir, period_end)
     ]
 
@@ -115,6 +117,8 @@ def load_extracts(warehouse: Path, run_id: str, extracts: list[dict]) -> list[di
             contracts[(item["source"], item["table"])], Path(item["path"]),
             dt.date.fromisoformat(item["extract_date"]) if item["extract_date"] else None,
             item["sha256"], item["council_code"],
+            Path(item["column_map"]) if item.get("column_map") else None,
+            item.get("column_map_sha256"),
         )
         for item in extracts
     ]
@@ -237,7 +241,7 @@ def publish_run(warehouse: Path, run_id: str, period_ends: list[dt.date], extrac
         checks = quality_report.data_quality_frame(con, run_id).to_dicts()
         publication = publish.publish(
             con, published, run_id, period_ends,
-            extracts=[{"file": m["path"], "sha256": m["sha256"]} for m in extracts if m["sha256"]],
+            extracts=[_published_extract(m) for m in extracts if m["sha256"]],
             checks=checks,
             views_dir=config.SQL_DIR / "published",
         )
@@ -250,6 +254,14 @@ def publish_run(warehouse: Path, run_id: str, period_ends: list[dt.date], extrac
         "kpi_rows": publication.kpi_rows,
         "restatements": publication.restatements,
     }
+
+
+def _published_extract(item: dict) -> dict:
+    """A file the publication was made from, with the column map it was read through, if any."""
+    extract = {"file": item["path"], "sha256": item["sha256"]}
+    if item.get("column_map"):
+        extract.update(column_map=item["column_map"], column_map_sha256=item["column_map_sha256"])
+    return extract
 
 
 def finish_run(warehouse: Path, run_id: str, status: str, message: str | None = None) -> None:

@@ -73,6 +73,10 @@ CREATE TABLE IF NOT EXISTS quarantine.rows (
 );
 -- Added after the first warehouses were made: theirs gain it too (see scorecard.ops.fingerprint).
 ALTER TABLE meta.runs ADD COLUMN IF NOT EXISTS fingerprint VARCHAR;
+-- The column map (landing/<source>/columns.toml) a file was read through, and its SHA-256:
+-- null for a file in the contract's own layout.
+ALTER TABLE meta.loads ADD COLUMN IF NOT EXISTS column_map VARCHAR;
+ALTER TABLE meta.loads ADD COLUMN IF NOT EXISTS column_map_sha256 VARCHAR;
 """
 
 

@@ -101,7 +101,8 @@ def _report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
         con,
         "SELECT source, source_table, 'raw.' || source || '__' || source_table AS raw_table, "
         "source_file, extract_date, sha256 IS NOT NULL AS sent, rows_in, rows_loaded, "
-        "rows_quarantined FROM meta.loads WHERE run_id = ? ORDER BY raw_table",
+        "rows_quarantined, column_map, left(column_map_sha256, 12) AS column_map_sha256 "
+        "FROM meta.loads WHERE run_id = ? ORDER BY raw_table",
         [run_id],
     )
     # Quarantine holds the rows of the files each table's latest load read; the run's loads name

@@ -4,7 +4,9 @@ Layout: `landing/<source>/<extract_date>/<file>` (docs/contracts.md), or, for a 
 that serves several councils, one folder per council inside the extract folder:
 `landing/<source>/<extract_date>/<council_code>/<file>`. A source folder that is absent means no
 council sends that source; inside each extract (or council) folder every required file must be
-present, and an optional file that is absent is recorded as such.
+present, and an optional file that is absent is recorded as such. A source folder may hold a
+column map, `landing/<source>/columns.toml` (scorecard.ingest.column_map), for a council whose export
+has its own headers, codes and date format; it applies to every extract of that source.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from scorecard.ingest.column_map import MAP_FILE, load_column_map
 from scorecard.errors import ContractError, LandingError
 from scorecard.ingest.sources import CONTRACTS, SOURCES, Contract
 
@@ -28,6 +31,8 @@ class ExtractFile:
     extract_date: dt.date | None
     sha256: str | None  # None: the file is absent (an optional file, or a source not sent)
     council_code: str | None = None  # from extract.json, for files that carry no council code
+    column_map: Path | None = None  # the source's columns.toml, when the council has one
+    column_map_sha256: str | None = None
 
     @property
     def present(self) -> bool:
@@ -85,7 +90,7 @@ def _council_folders(folder: Path) -> list[Path]:
 
 
 def _folder_extracts(folder: Path, contracts: list[Contract], extract_date: dt.date,
-                     council_folder: bool) -> list[ExtractFile]:
+                     council_folder: bool, column_map: tuple[Path, str] | None) -> list[ExtractFile]:
     council_code = read_manifest(folder)
     if council_folder:
         if council_code is not None and council_code != folder.name:
@@ -101,13 +106,30 @@ def _folder_extracts(folder: Path, contracts: list[Contract], extract_date: dt.d
                 raise LandingError(f"{path}: extract file missing")
             found.append(ExtractFile(contract, path, extract_date, None, council_code))
             continue
+        mapped = column_map if column_map and contract.table in _mapped_tables(*column_map) else None
         if contract.council_code_from == "manifest" and council_code is None:
             raise ContractError(folder / MANIFEST, None, "council_code",
                                 f"required: {contract.file_name} carries no council code")
         if path not in hashes:
             hashes[path] = _sha256(path)
-        found.append(ExtractFile(contract, path, extract_date, hashes[path], council_code))
+        found.append(ExtractFile(contract, path, extract_date, hashes[path], council_code,
+                                 *(mapped or (None, None))))
     return found
+
+
+def _mapped_tables(path: Path, sha256: str) -> set[str]:
+    return set(load_column_map(path, path.parent.name, sha256).tables)
+
+
+def find_column_map(source_dir: Path) -> tuple[Path, str] | None:
+    """The source's column map and its SHA-256, checked (a wrong map stops the run here, before
+    any file is read), or None when the council's export is in the contract's own layout."""
+    path = Path(source_dir) / MAP_FILE
+    if not path.is_file():
+        return None
+    sha256 = _sha256(path)
+    load_column_map(path, Path(source_dir).name, sha256)
+    return path, sha256
 
 
 def newest_extract_dates(landing: Path) -> dict[str, dt.date]:
@@ -150,6 +172,7 @@ def find_extracts(landing: Path, period_end: dt.date) -> list[ExtractFile]:
             )
         folder = source_dir / usable[-1].isoformat()
         councils = _council_folders(folder)
+        column_map = find_column_map(source_dir)
         for each in councils or [folder]:
-            found.extend(_folder_extracts(each, contracts, usable[-1], bool(councils)))
+            found.extend(_folder_extracts(each, contracts, usable[-1], bool(councils), column_map))
     return found

@@ -19,6 +19,7 @@ from typing import Iterator
 import duckdb
 import polars as pl
 
+from scorecard.ingest.column_map import load_column_map
 from scorecard.ingest.landing import ExtractFile
 from scorecard.ingest.read import empty_extract, read_extract
 from scorecard.ingest.sources.contract import Contract
@@ -54,6 +55,9 @@ class CheckedFile:
 
 def _quarantine_records(frame: pl.DataFrame, problems: pl.DataFrame, extract: ExtractFile,
                         load_id: str) -> pl.DataFrame:
+    # the row as received: through a column map, with the council's own headers and values
+    received = getattr(getattr(frame, "read_context", None), "received", None)
+    frame = received if received is not None else frame
     rows = frame.filter(pl.col("_row_number").is_in(problems["_row_number"].unique().implode()))
     records = rows.select(
         "_row_number",
@@ -76,6 +80,17 @@ def _quarantine_records(frame: pl.DataFrame, problems: pl.DataFrame, extract: Ex
     )
 
 
+LOAD_COLUMNS = ("load_id, run_id, source, source_table, source_file, extract_date, sha256, rows_in, "
+                "rows_loaded, rows_quarantined, reloaded, loaded_at, column_map, column_map_sha256")
+
+
+def _map_lineage(extract: ExtractFile) -> tuple[str | None, str | None]:
+    """meta.loads' record of the column map a file was read through (none: both null)."""
+    if extract.column_map is None:
+        return None, None
+    return str(extract.column_map), extract.column_map_sha256
+
+
 def _load_id(extract: ExtractFile, run_id: str) -> str:
     base = f"{run_id}:{extract.contract.source}__{extract.contract.table}"
     return f"{base}:{extract.council_code}" if extract.council_code else base
@@ -94,7 +109,8 @@ def _last_loaded_files(con: duckdb.DuckDBPyConnection, contract: Contract) -> di
     counts). A file's meta.loads row is committed with its raw rows, so a run whose load failed
     half-way names exactly the files it left in raw."""
     rows = con.execute(
-        "SELECT source_file, sha256, rows_in, rows_loaded, rows_quarantined FROM meta.loads "
+        "SELECT source_file, sha256, rows_in, rows_loaded, rows_quarantined, column_map_sha256 "
+        "FROM meta.loads "
         "WHERE source = $source AND source_table = $table AND run_id = ("
         "  SELECT run_id FROM meta.loads WHERE source = $source AND source_table = $table "
         "  ORDER BY loaded_at DESC LIMIT 1)",
@@ -113,8 +129,10 @@ def plan_table(con: duckdb.DuckDBPyConnection, contract: Contract,
     column a source stopped sending does not linger.
     """
     held = _last_loaded_files(con, contract) if _raw_columns(con, contract) else {}
+    # the same file read through another column map (or none) is loaded afresh
     keep = {str(e.path): held[str(e.path)] for e in extracts
-            if e.present and held.get(str(e.path), (None,))[0] == e.sha256}
+            if e.present and held.get(str(e.path), (None,))[0] == e.sha256
+            and held[str(e.path)][4] == e.column_map_sha256}
     if not keep:
         con.execute(f"DROP TABLE IF EXISTS {contract.raw_table}")
         con.execute("DELETE FROM quarantine.rows WHERE source = ? AND source_table = ?",
@@ -132,11 +150,12 @@ def record_reuse(con: duckdb.DuckDBPyConnection, extract: ExtractFile, run_id: s
     """Record that this run keeps the rows an earlier run loaded from the same file."""
     contract = extract.contract
     load_id = _load_id(extract, run_id)
-    rows_in, rows_loaded, rows_quarantined = counts[1:]
+    rows_in, rows_loaded, rows_quarantined = counts[1:4]
     con.execute(
-        "INSERT INTO meta.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?)",
+        f"INSERT INTO meta.loads ({LOAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?, ?)",
         [load_id, run_id, contract.source, contract.table, str(extract.path), extract.extract_date,
-         extract.sha256, rows_in, rows_loaded, rows_quarantined, dt.datetime.now(dt.timezone.utc)])
+         extract.sha256, rows_in, rows_loaded, rows_quarantined, dt.datetime.now(dt.timezone.utc),
+         *_map_lineage(extract)])
     return LoadResult(load_id, contract.raw_table, str(extract.path), rows_in, rows_loaded,
                       rows_quarantined, reloaded=False)
 
@@ -147,7 +166,11 @@ def check_file(extract: ExtractFile, run_id: str) -> CheckedFile:
     contract = extract.contract
     load_id = _load_id(extract, run_id)
     if extract.present:
-        frame = read_extract(extract.path, contract, extract.council_code)
+        table_map = None
+        if extract.column_map is not None:
+            table_map = load_column_map(extract.column_map, contract.source,
+                                        extract.column_map_sha256).tables.get(contract.table)
+        frame = read_extract(extract.path, contract, extract.council_code, table_map)
     else:
         frame = empty_extract(contract)
     checked = validate(frame, contract)
@@ -188,10 +211,11 @@ def write_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile,
         con.execute("INSERT INTO quarantine.rows SELECT * FROM _quarantined")
         con.unregister("_quarantined")
     con.execute(
-        "INSERT INTO meta.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?)",
+        f"INSERT INTO meta.loads ({LOAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?, ?, ?)",
         [checked.load_id, checked.run_id, contract.source, contract.table, str(extract.path),
-         extract.extract_date, extract.sha256, checked.rows_in,
-         loaded.height, checked.rows_quarantined, dt.datetime.now(dt.timezone.utc)],
+          extract.extract_date, extract.sha256, checked.rows_in,
+         loaded.height, checked.rows_quarantined, dt.datetime.now(dt.timezone.utc),
+         *_map_lineage(extract)],
     )
     return LoadResult(checked.load_id, contract.raw_table, str(extract.path), checked.rows_in,
                       loaded.height, checked.rows_quarantined)

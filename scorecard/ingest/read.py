@@ -24,6 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
+from scorecard.ingest.column_map import TableMap, apply_map
 from scorecard.errors import ContractError
 from scorecard.ingest.sources.contract import Contract
 from scorecard.ingest.validate import QUARANTINE_SCHEMA, ReadContext, with_context
@@ -56,12 +57,14 @@ def _refuse(path: Path, row: int | None, column: str | None, reason: str) -> Con
     return ContractError(path, row, None if column is None else one_line(column), one_line(reason))
 
 
-def read_extract(path: Path, contract: Contract, council_code: str | None = None) -> pl.DataFrame:
+def read_extract(path: Path, contract: Contract, council_code: str | None = None,
+                 column_map: TableMap | None = None) -> pl.DataFrame:
     """Return the file's records as text, columns renamed to the contract's names.
 
     A `_row_number` column gives the row as a person opening the file would count it (header = 1;
     for XML, the line of the element). Files that carry no council code get `council_code` from
-    the extract folder's manifest.
+    the extract folder's manifest. With a column map (`scorecard.ingest.column_map`) the council's
+    headers, values and dates are first translated into the contract's.
     """
     path = Path(path)
     extract_date = _folder_date(path)
@@ -77,18 +80,32 @@ def read_extract(path: Path, contract: Contract, council_code: str | None = None
     if contract.file_format == "csv":
         frame, ragged = _read_csv(path, contract)
     elif contract.file_format == "xlsx":
-        frame, beyond = _read_xlsx(path, contract)
+        frame, beyond = _read_xlsx(path, contract, column_map)
     else:
         raise _refuse(path, None, None, f"unsupported file format '{contract.file_format}'")
-    frame = _rename_to_contract(path, frame, contract)
-    if contract.file_format == "xlsx":
-        problems = _beyond_problems(frame.columns[1:], beyond)
+    received, unmapped = frame, None
+    if column_map is None:
+        frame = _rename_to_contract(path, frame, contract)
     else:
-        problems = _ragged_problems(frame.columns[1:], ragged)
+        try:
+            frame, unmapped = apply_map(path, frame, column_map, council_code)
+        except ContractError as exc:  # headers from the file, kept on one line
+            raise _refuse(path, exc.row, exc.column, exc.reason) from None
+    if contract.file_format == "xlsx":
+        problems = _beyond_problems(received.columns[1:], beyond)
+    else:
+        problems = _ragged_problems(received.columns[1:], ragged)
+    # named by the contract's column (validate adds the council's header), by position in the
+    # file as received: a map may have added council_code, which the file does not have
+    ours = {column_map.header_of(n) if column_map else c.file_header: n
+            for n, c in zip(contract.column_names, contract.columns)}
+    problems = problems.with_columns(pl.col("column_name").replace(ours))
     if contract.council_code_from == "manifest":
         frame = frame.select("_row_number", pl.lit(council_code, pl.String).alias("council_code"),
                              pl.exclude("_row_number"))
-    return with_context(frame, ReadContext(extract_date, council_code, problems))
+    return with_context(frame, ReadContext(
+        extract_date, council_code, problems, unmapped,
+        column_map.headers if column_map else None, received if column_map else None))
 
 
 def empty_extract(contract: Contract) -> pl.DataFrame:
@@ -289,7 +306,8 @@ def _from_serial(value: object, epoch: dt.datetime) -> object:
     return value
 
 
-def _read_xlsx(path: Path, contract: Contract) -> tuple[pl.DataFrame, list[Beyond]]:
+def _read_xlsx(path: Path, contract: Contract,
+               column_map: TableMap | None = None) -> tuple[pl.DataFrame, list[Beyond]]:
     """The sheet within its real data range: the header's width (its last non-empty cell, at
     most MAX_COLUMNS) and the rows that hold a value (up to MAX_ROWS). openpyxl is not asked to
     pad rows to the sheet's stated size, which one stray cell (at XFD1048576) makes 16,384
@@ -346,7 +364,8 @@ def _read_xlsx(path: Path, contract: Contract) -> tuple[pl.DataFrame, list[Beyon
     if header is None:
         raise _refuse(path, 1, None, "sheet is empty")
     names = [_cell_text(h) or f"column_{i + 1}" for i, h in enumerate(header)]
-    dates = {c.file_header for c in contract.columns if c.kind == "date"}
+    dates = {column_map.header_of(c.name) if column_map else c.file_header
+             for c in contract.columns if c.kind == "date"}
     rows = [[_cell_text(_from_serial(v, epoch) if name in dates else v)
              for name, v in zip(names, row)] for row in sheet_rows]
     return _frame(path, names, numbers, rows), beyond

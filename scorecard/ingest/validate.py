@@ -39,6 +39,12 @@ class ReadContext:
     extract_date: dt.date | None = None  # the date of the extract folder the file came from
     council_code: str | None = None  # the council the folder's extract.json names, if it has one
     problems: pl.DataFrame | None = None  # rows the reader found broken (QUARANTINE_SCHEMA)
+    # A column map (scorecard.ingest.column_map) applied: the cells it could not translate
+    # (QUARANTINE_SCHEMA), our column -> the council's own header, and the frame as received
+    # (the council's headers and values, for the quarantined rows' records).
+    unmapped: pl.DataFrame | None = None
+    headers: dict[str, str] | None = None
+    received: pl.DataFrame | None = None
 
 
 def with_context(frame: pl.DataFrame, context: ReadContext) -> pl.DataFrame:
@@ -67,7 +73,7 @@ def _date_shape(date_format: str) -> str:
     return f"^{shape}$"
 
 
-def _parsed_date(col: pl.Expr, formats: tuple[str, ...]) -> pl.Expr:
+def parsed_date(col: pl.Expr, formats: tuple[str, ...]) -> pl.Expr:
     text = col.str.strip_chars()
     parsed = [pl.when(text.str.contains(_date_shape(f))).then(text.str.to_date(f, strict=False))
               for f in formats]
@@ -88,7 +94,7 @@ def _value_checks(column: Column, contract: Contract,
     if column.kind == "date":
         wanted = " or ".join(f.replace("%d", "dd").replace("%m", "mm").replace("%Y", "yyyy")
                              for f in contract.date_formats)
-        parsed = _parsed_date(pl.col(column.name), contract.date_formats)
+        parsed = parsed_date(pl.col(column.name), contract.date_formats)
         checks.append((parsed.is_null(), pl.lit(f"not a valid date ({wanted})")))
         checks.append((parsed.dt.year() < 1900, pl.lit("date before 1900")))
         if column.event and context.extract_date is not None:
@@ -160,7 +166,7 @@ def _typed_key(name: str, contract: Contract) -> pl.Expr:
     column = next((c for c in contract.columns if c.name == name), None)
     text = pl.col(name).str.strip_chars()
     if column is not None and column.kind == "date":
-        return pl.coalesce(_parsed_date(pl.col(name), contract.date_formats).cast(pl.String), text)
+        return pl.coalesce(parsed_date(pl.col(name), contract.date_formats).cast(pl.String), text)
     if column is not None and column.kind in ("decimal", "integer"):
         return pl.coalesce(text.cast(pl.Float64, strict=False).cast(pl.String), text)
     return text
@@ -210,6 +216,22 @@ def _shown(value: pl.Expr) -> pl.Expr:
             .otherwise(value))
 
 
+def with_headers(problems: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
+    """Each reason followed by the council's own header(s) of its column(s), where a column map
+    renamed them: the data team fixing the export knows its headers, not ours."""
+    suffix = {}
+    for names in problems["column_name"].unique().to_list() if headers else ():
+        own = [headers[n.strip()] for n in names.split(",") if n.strip() in headers]
+        if own:
+            label = "column" if len(own) == 1 else "columns"
+            suffix[names] = f", in the file's {label} " + ", ".join(f"'{h}'" for h in own)
+    if not suffix:
+        return problems
+    return problems.with_columns(
+        (pl.col("reason") + pl.col("column_name").replace_strict(suffix, default=""))
+        .alias("reason"))
+
+
 def validate(frame: pl.DataFrame, contract: Contract,
              context: ReadContext | None = None) -> Validated:
     """Check every row; `context` defaults to what `scorecard.ingest.read` attached to the frame."""
@@ -218,12 +240,19 @@ def validate(frame: pl.DataFrame, contract: Contract,
     frame = frame.with_columns(pl.col(contract.column_names).cast(pl.String))
     # a row the reader found broken (fields shifted or missing) is not checked cell by cell
     whole = frame.filter(~pl.col("_row_number").is_in(read_problems["_row_number"].implode()))
+    unmapped = context.unmapped if context.unmapped is not None else _no_problems()
+    # a cell the column map could not translate is reported once, for that reason
+    cells = _cell_problems(whole, contract, context).cast(QUARANTINE_SCHEMA).join(
+        unmapped.select("_row_number", "column_name"), on=["_row_number", "column_name"],
+        how="anti")
     quarantined = pl.concat([
         read_problems.cast(QUARANTINE_SCHEMA),
-        _cell_problems(whole, contract, context).cast(QUARANTINE_SCHEMA),
+        unmapped.cast(QUARANTINE_SCHEMA),
+        cells,
         _duplicate_keys(whole, contract).cast(QUARANTINE_SCHEMA),
         _too_long(frame),
     ]).with_columns(_shown(pl.col("value")).alias("value")).sort("_row_number", "column_name")
+    quarantined = with_headers(quarantined, context.headers or {})
     bad_rows = quarantined["_row_number"].unique()
     loaded = frame.filter(~pl.col("_row_number").is_in(bad_rows.implode()))
     return Validated(loaded=loaded, quarantined=quarantined, rows_in=frame.height)

@@ -282,6 +282,48 @@ def with_secret(landing: Path) -> Path:
     return census(text)(landing)
 
 
+# An iTrent-like absences export read through a column map (docs/contracts.md, "Column maps"):
+# its own headers, reasons in words, dd/mm/yyyy dates, the council named by extract.json.
+ITRENT_HEADER = "Person Number,Absence Start Date,Absence End Date,Days Lost,Absence Reason"
+ITRENT_ABSENCES = ["10000001,02/05/2023,05/05/2023,4,Sickness - Stress",
+                   "10000002,12/06/2023,13/06/2023,2,Sickness - Other"]
+ABSENCE_MAP = """\
+[absences.columns]
+"Person Number" = "pers_no"
+"Absence Start Date" = { column = "absence_start", date_format = "dd/mm/yyyy" }
+"Absence End Date" = { column = "absence_end", date_format = "dd/mm/yyyy" }
+"Days Lost" = "working_days_lost"
+
+[absences.columns."Absence Reason"]
+column = "reason_code"
+[absences.columns."Absence Reason".values]
+"Sickness - Stress" = "S04"
+"Sickness - Other" = "S12"
+"""
+
+
+def itrent_absences(*lines: str, header: str = ITRENT_HEADER,
+                    map_text: str = ABSENCE_MAP) -> Callable[[Path], Path]:
+    """The good landing zone with its absences exported iTrent-style, and the map beside it."""
+    def make(landing: Path) -> Path:
+        good(landing)
+        path = extract_file(landing, hr_sap.ABSENCES)
+        path.write_bytes(("\r\n".join([header, *lines]) + "\r\n").encode("utf-8"))
+        (path.parent / "extract.json").write_text('{"council_code": "916"}', encoding="utf-8")
+        (landing / "hr_sap" / "columns.toml").write_text(map_text, encoding="utf-8")
+        return path
+    return make
+
+
+def wrong_map(old: str, new: str) -> Callable[[Path], Path]:
+    """The iTrent landing zone with its column map edited wrongly; the map is what is named."""
+    def make(landing: Path) -> Path:
+        assert old in ABSENCE_MAP
+        itrent_absences(*ITRENT_ABSENCES, map_text=ABSENCE_MAP.replace(old, new))(landing)
+        return landing / "hr_sap" / "columns.toml"
+    return make
+
+
 # ---------------------------------------------------------------------------------------------
 # Further assertions on what was loaded (con: the case's warehouse, read only)
 
@@ -351,6 +393,14 @@ def scheduled_dates_kept(con, path) -> None:
 
 def bom_dropped(con, path) -> None:
     assert raw(con, "social_care__header", "council_code, child, sex") == [("916", "C1", "1")]
+
+
+def mapped_to_the_contract(con, path) -> None:
+    # our columns, codes and dd.mm.yyyy dates in raw; the council code from extract.json
+    assert raw(con, "hr_sap__absences", "_row_number, council_code, pers_no, absence_start, "
+                                        "absence_end, working_days_lost, reason_code") == [
+        (2, "916", "10000001", "02.05.2023", "05.05.2023", "4", "S04"),
+        (3, "916", "10000002", "12.06.2023", "13.06.2023", "2", "S12")]
 
 
 def cell(reference: str, value: str) -> Callable:
@@ -655,6 +705,77 @@ CASES: list[Case] = [
          sap(hr_sap.STAFF_IN_POST, STAFF_HEADER + ',"a\nb","a\nb"',
              [line + ",1,2" for line in STAFF_LINES]),
          STAFF_TABLE, ContractError, 1, "a\\nb", "column appears twice in the header"),
+    # --- issue 13, item 1: a council's own layout through a column map ------------------------
+    Case("itrent_absences_through_a_column_map", itrent_absences(*ITRENT_ABSENCES),
+         ABSENCE_TABLE, rows_in=2, check=mapped_to_the_contract),
+    Case("itrent_header_typo",
+         itrent_absences(*ITRENT_ABSENCES, "10000003,03/07/2023,04/07/2023,2,Sickness - Other",
+                         header=ITRENT_HEADER.replace("Start", "Strt")),
+         ABSENCE_TABLE, ContractError, 1, "Absence Start Date",
+         "required column missing from the header (columns.toml maps it to absence_start; "
+         "the header has 'Absence Strt Date')"),
+    Case("itrent_value_not_in_the_map",
+         itrent_absences(ITRENT_ABSENCES[0], "10000002,12/06/2023,13/06/2023,2,Sickness - Flu",
+                         ITRENT_ABSENCES[1].replace("12/06", "19/06").replace("13/06", "20/06")),
+         ABSENCE_TABLE, rows_in=3, quarantined=one(
+             3, "reason_code", "not in the value map of columns.toml, in the file's column "
+                               "'Absence Reason'")),
+    Case("itrent_date_not_in_the_maps_format",
+         itrent_absences(ITRENT_ABSENCES[0], "10000002,2023-06-12,13/06/2023,2,Sickness - Other"),
+         ABSENCE_TABLE, rows_in=2, quarantined=one(
+             3, "absence_start", "not a valid date (dd/mm/yyyy), in the file's column "
+                                 "'Absence Start Date'")),
+    Case("itrent_contract_check_after_mapping",
+         itrent_absences(ITRENT_ABSENCES[0], "10000002,12/06/2023,13/06/2023,-2,Sickness - Other"),
+         ABSENCE_TABLE, rows_in=2, quarantined=one(
+             3, "working_days_lost", "must be at least 0, in the file's column 'Days Lost'")),
+    Case("itrent_row_with_too_few_fields",
+         itrent_absences(ITRENT_ABSENCES[0], "10000002,12/06/2023"),
+         ABSENCE_TABLE, rows_in=2, quarantined=one(
+             3, "absence_end", "row has 2 fields, the header has 5, in the file's column "
+                               "'Absence End Date'")),
+    Case("itrent_duplicate_key_in_another_date_style",
+         itrent_absences(*ITRENT_ABSENCES, "10000002,12/6/2023,14/06/2023,3,Sickness - Other"),
+         ABSENCE_TABLE, rows_in=3, quarantined=frozenset(
+             (row, "council_code, pers_no, absence_start",
+              "duplicate key: 2 rows share it (first at row 3), in the file's columns "
+              "'Person Number', 'Absence Start Date'") for row in (3, 4))),
+    Case("itrent_header_also_under_our_name",
+         itrent_absences(*[line + ",x" for line in ITRENT_ABSENCES],
+                         header=ITRENT_HEADER + ",pers_no"),
+         ABSENCE_TABLE, ContractError, 1, "pers_no",
+         "column pers_no is in the header, and columns.toml maps 'Person Number' onto it too"),
+    Case("column_map_not_toml", wrong_map('"Days Lost" = "working_days_lost"',
+                                          '"Days Lost" = working_days_lost'),
+         ABSENCE_TABLE, ContractError, None, None, "not valid TOML: …"),
+    Case("column_map_unknown_table", wrong_map("[absences.columns]", "[absence.columns]"),
+         ABSENCE_TABLE, ContractError, None, "absence",
+         "unknown table: hr_sap has staff_in_post, absences, appraisals, riddor_reports"),
+    Case("column_map_unknown_target_column",
+         wrong_map('column = "absence_start"', 'column = "absense_start"'),
+         ABSENCE_TABLE, ContractError, None, "absences.Absence Start Date",
+         "maps to 'absense_start', not a column of absences (council_code, pers_no, "
+         "absence_start, absence_end, working_days_lost, reason_code)"),
+    Case("column_map_two_headers_onto_one_column",
+         wrong_map('"Days Lost" = "working_days_lost"',
+                   '"Days Lost" = "working_days_lost"\n"Lost Days" = "working_days_lost"'),
+         ABSENCE_TABLE, ContractError, None, "absences.Lost Days",
+         "'Days Lost' and 'Lost Days' both map to working_days_lost"),
+    Case("column_map_value_onto_a_code_the_contract_lacks",
+         wrong_map('"Sickness - Stress" = "S04"', '"Sickness - Stress" = "S4"'),
+         ABSENCE_TABLE, ContractError, None, "absences.Absence Reason",
+         "values maps onto 'S4', not one of S01, S02, S03, S04, S05, S06, S07, S08, S09, S10, "
+         "S11, S12"),
+    Case("column_map_date_format_not_a_date_format",
+         wrong_map('"Absence End Date" = { column = "absence_end", date_format = "dd/mm/yyyy" }',
+                   '"Absence End Date" = { column = "absence_end", date_format = "dd/mm/yy" }'),
+         ABSENCE_TABLE, ContractError, None, "absences.Absence End Date",
+         "date_format 'dd/mm/yy' is not a date format such as dd/mm/yyyy, d.m.yyyy or "
+         "yyyy-mm-dd"),
+    Case("column_map_date_format_on_a_code_column",
+         wrong_map('column = "reason_code"', 'column = "reason_code"\ndate_format = "dd/mm/yyyy"'),
+         ABSENCE_TABLE, ContractError, None, "absences.Absence Reason",
+         "date_format given, but reason_code is not a date column"),
     Case("ascii_separator_characters_as_blank_values",
          staff(STAFF_LINES[0], "916,10000002,Zoë O’Brien,CYP,0.5,01.04.2019,\x1f,\x1c",
                STAFF_LINES[2]),
