@@ -5,6 +5,11 @@ A suite is a GX suite JSON file in `expectations/` named `<schema>__<table>.json
 `error` (blocks publication, the default) or `warning` (reported only). GX's own top-level
 `severity` field on an expectation is ignored.
 
+A list a suite would otherwise restate is taken, when the suite is loaded, from where it is kept:
+an argument written `{"$catalogue": "kpi_code"}` is the KPI catalogue's codes (reference/kpis.csv
+and any extra kpis.csv, `{"$catalogue": "kpi_code", "where": {"unit": "days_per_fte"}}` those of
+one kind), and `{"$contracts": "raw_table"}` the raw table of every extract contract.
+
 GX's SQL datasource cannot run against DuckDB (it fetches results after releasing the connection),
 so each table is pulled into a pandas DataFrame (via Arrow) and validated as a whole-dataframe batch, all in
 one ephemeral, offline GX context per call. A table of SPLIT_ROWS rows or more is validated in column
@@ -95,15 +100,42 @@ def import_in_background() -> threading.Thread:
     return thread
 
 
-def load_suites(directory: Path) -> list[ExpectationSuite]:
-    """Read every `*.json` suite in `directory`; raise SuiteError naming the file if one is unusable."""
+def load_suites(directory: Path, catalogue: list[dict] | None = None) -> list[ExpectationSuite]:
+    """Read every `*.json` suite in `directory`; raise SuiteError naming the file if one is unusable.
+    `catalogue`: the KPI catalogue's rows for `$catalogue` lists (default: the catalogue files,
+    reference/kpis.csv and config.kpi_dirs()' kpis.csv)."""
     paths = sorted(Path(directory).glob("*.json"))
     if not paths:
         raise SuiteError(f"{directory}: no suite files (*.json) found")
-    return [_load_suite(path) for path in paths]
+    if catalogue is None:
+        from scorecard import config, reference
+
+        catalogue = reference.catalogue_rows(config.REFERENCE_DIR, config.kpi_dirs())
+    return [_load_suite(path, catalogue) for path in paths]
 
 
-def _load_suite(path: Path) -> ExpectationSuite:
+def _resolve_lists(value: Any, catalogue: list[dict], where: str) -> Any:
+    """`value` with every `$catalogue` / `$contracts` list put in place (module docstring)."""
+    if isinstance(value, list):
+        return [_resolve_lists(v, catalogue, where) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "$catalogue" in value:
+        column, match = value["$catalogue"], value.get("where", {})
+        if not catalogue or column not in catalogue[0] or any(k not in catalogue[0] for k in match):
+            raise SuiteError(f"{where}: {value!r} names a column the KPI catalogue does not have")
+        return [row[column] for row in catalogue
+                if all(row[k] == v for k, v in match.items())]
+    if "$contracts" in value:
+        from scorecard.sources import CONTRACTS
+
+        if value["$contracts"] != "raw_table":
+            raise SuiteError(f"{where}: $contracts lists raw_table only, not {value['$contracts']!r}")
+        return [c.raw_table for c in CONTRACTS]
+    return {k: _resolve_lists(v, catalogue, where) for k, v in value.items()}
+
+
+def _load_suite(path: Path, catalogue: list[dict]) -> ExpectationSuite:
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
@@ -121,6 +153,7 @@ def _load_suite(path: Path) -> ExpectationSuite:
     for number, spec in enumerate(expectations, start=1):
         where = f"{path}: expectation {number} ({spec.get('type') if isinstance(spec, dict) else spec!r})"
         try:
+            spec = _resolve_lists(spec, catalogue, where)
             severity = spec.setdefault("meta", {}).setdefault("severity", "error")
             expectation = ExpectationConfiguration(**spec).to_domain_obj()
         except Exception as exc:  # GX raises many unrelated types for a bad configuration

@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from landing_builder import write_landing
-from scorecard import config, models, pipeline
+from scorecard import config, models, pipeline, quality
 from scorecard.errors import GateFailed
 from scorecard.quality_report import WITHHELD, data_quality_frame, write_quality_report
 from scorecard.sources import CONTRACTS
@@ -288,21 +288,41 @@ def test_every_mart_has_a_suite():
 
 
 def test_suite_code_lists_follow_the_catalogue_and_the_contracts():
+    """The suites name no KPI code or raw table themselves: the lists are filled in from the
+    catalogue and the contracts when the suites are loaded."""
     catalogue = list(csv.DictReader((config.REFERENCE_DIR / "kpis.csv").open(encoding="utf-8")))
     codes = sorted(r["kpi_code"] for r in catalogue)
     per_fte = sorted(r["kpi_code"] for r in catalogue if r["unit"] == "days_per_fte")
+    assert per_fte == ["GM01", "GM02", "GM03"]
     raw_tables = sorted(c.raw_table for c in CONTRACTS)
+    for name in ("marts__fct_kpi_values", "marts__fct_kpi_detail", "marts__mart_load_reconciliation",
+                 "marts__mart_future_dates"):
+        assert "GM07" not in json.dumps(suite(name)) and "raw.hr_sap" not in json.dumps(suite(name))
+    loaded = {s.name: s for s in quality.load_suites(config.EXPECTATIONS_DIR)}
+
+    def kwargs(name, expectation, **match):
+        (found,) = [e.configuration.kwargs for e in loaded[name].expectations
+                    if e.expectation_type == expectation
+                    and all(e.configuration.kwargs.get(k) == v for k, v in match.items())]
+        return found
     for name in ("marts__fct_kpi_values", "marts__fct_kpi_detail"):
-        (in_set,) = [e for e in suite(name)["expectations"]
-                     if e["type"] == "expect_column_values_to_be_in_set" and e["kwargs"]["column"] == "kpi_code"]
-        assert sorted(in_set["kwargs"]["value_set"]) == codes, name
-    (pair,) = [e for e in suite("marts__fct_kpi_values")["expectations"]
-               if e["type"] == "expect_column_pair_values_a_to_be_greater_than_b"]
-    assert sorted(pair["kwargs"]["row_condition"]["parameter"]) == per_fte
+        in_set = kwargs(name, "expect_column_values_to_be_in_set", column="kpi_code")
+        assert sorted(in_set["value_set"]) == codes, name
+    pair = kwargs("marts__fct_kpi_values", "expect_column_pair_values_a_to_be_greater_than_b")
+    assert sorted(pair["row_condition"]["parameter"]) == per_fte
     for name in ("marts__mart_load_reconciliation", "marts__mart_future_dates"):
-        (in_set,) = [e for e in suite(name)["expectations"]
-                     if e["type"] == "expect_column_values_to_be_in_set" and e["kwargs"]["column"] == "raw_table"]
-        assert sorted(in_set["kwargs"]["value_set"]) == raw_tables, name
+        in_set = kwargs(name, "expect_column_values_to_be_in_set", column="raw_table")
+        assert sorted(in_set["value_set"]) == raw_tables, name
+
+
+def test_a_catalogue_list_in_a_suite_must_name_a_catalogue_column(tmp_path):
+    (tmp_path / "marts__x.json").write_text(json.dumps({
+        "name": "marts__x", "meta": {"table": "marts.x"}, "expectations": [
+            {"type": "expect_column_values_to_be_in_set",
+             "kwargs": {"column": "kpi_code", "value_set": {"$catalogue": "kpi_kode"}}}]}))
+    with pytest.raises(quality.SuiteError, match=r"marts__x.json: expectation 1 .*names a column the "
+                                                 r"KPI catalogue does not have"):
+        quality.load_suites(tmp_path)
 
 
 def test_numerator_above_denominator_fails_only_for_kpis_that_are_shares(good, tmp_path):
