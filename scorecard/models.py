@@ -13,6 +13,9 @@ marts, which council sent which table) is a Jinja template rendered here before 
   (`kpis.kpi_<code>_<slug>` and its `_detail`), in the catalogue's display order;
 - `source_tables`: each extract contract with a staging model, as `name` (`<source>__<table>`)
   and `relation` (`staging.stg_<source>__<table>`), in the contracts' order.
+- `date_columns`: each date column of those contracts that the future-dates check covers
+  (`Column.future_date_kind` event or scheduled, carried to staging), as `relation`, `column`
+  (its staging name), `raw_column` and `kind`.
 The SQL as run, rendered, is kept in `meta.model_sql` for analysts to read.
 """
 
@@ -108,6 +111,12 @@ def template_context(kpi_codes: Sequence[str], files: dict[str, list[Path]]) -> 
         "source_tables": [
             {"name": f"{c.source}__{c.table}", "relation": f"staging.stg_{c.source}__{c.table}"}
             for c in CONTRACTS if f"stg_{c.source}__{c.table}" in staged],
+        "date_columns": [
+            {"relation": f"staging.stg_{c.source}__{c.table}", "column": col.staging_name,
+             "raw_column": col.name, "kind": col.future_date_kind}
+            for c in CONTRACTS if f"stg_{c.source}__{c.table}" in staged
+            for col in c.columns
+            if col.future_date_kind in ("event", "scheduled") and col.staging_name],
     }
 
 

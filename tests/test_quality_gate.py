@@ -196,6 +196,18 @@ def test_a_kpi_missing_from_the_scorecard_blocks_publication(good, tmp_path):
 
 # --- future dates --------------------------------------------------------------------------------
 
+def test_every_contract_date_column_says_what_a_future_date_means():
+    """mart_future_dates is generated from the contracts: a date column with no kind would go
+    unchecked without anyone deciding so."""
+    for contract in CONTRACTS:
+        for column in contract.columns:
+            if column.kind == "date":
+                assert column.future_date_kind in ("event", "scheduled", "target"), \
+                    (contract.raw_table, column.name)
+            else:
+                assert column.future_date_kind in (None, "event"), (contract.raw_table, column.name)
+
+
 def test_a_future_event_date_blocks_naming_table_and_column(future):
     (blocking,) = [b for b in future["gate"]["blocking"] if b.startswith("marts.mart_future_dates")]
     assert blocking.startswith("marts.mart_future_dates: expect_column_values_to_be_null(future_dates_problem)")
@@ -216,6 +228,9 @@ def test_future_dates_cover_the_date_columns_of_staging(good):
                    ("staging.stg_audit__recommendations", "agreed_target_date"),
                    ("staging.stg_audit__recommendations", "revised_target_date"),
                    ("staging.stg_social_care__cin_section47", "initial_cpc_target_date")}
+    # the contracts say the same: these are their target dates, by their staging names
+    assert not_checked == {(f"staging.stg_{c.source}__{c.table}", col.staging_name) for c in CONTRACTS
+                           for col in c.columns if col.future_date_kind == "target"}
     date_columns = set(query(good["warehouse"], """
         SELECT table_schema || '.' || table_name, column_name FROM information_schema.columns
         WHERE table_schema = 'staging' AND data_type = 'DATE' AND table_name NOT LIKE 'stg_reference%'"""))
