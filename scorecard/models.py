@@ -132,21 +132,22 @@ def render(path: Path, text: str, context: dict) -> str:
         raise ScorecardError(f"{path}: template: {exc}") from None
 
 
-def catalogue_codes() -> list[str]:
-    """The KPI codes of the catalogue files (reference/kpis.csv and any extra kpis.csv), in
-    display order: what `discover` renders with when no warehouse is at hand."""
+def catalogue_codes(extra_dirs: Iterable[Path] = ()) -> list[str]:
+    """The KPI codes of the catalogue files (reference/kpis.csv and the extra folders' kpis.csv),
+    in display order: what `discover` renders with when no warehouse is at hand."""
     from scorecard import config, reference
 
-    return [r["kpi_code"] for r in reference.catalogue_rows(config.REFERENCE_DIR, config.kpi_dirs())]
+    return [r["kpi_code"] for r in reference.catalogue_rows(config.REFERENCE_DIR, extra_dirs)]
 
 
 def discover(sql_dir: Path, extra_dirs: Iterable[Path] = (),
              kpi_codes: Sequence[str] | None = None) -> list[Model]:
     """All models in run order, templates rendered (`kpi_codes` defaults to the catalogue files')."""
+    extra_dirs = tuple(extra_dirs)
     files = _files(sql_dir, extra_dirs)
     needs_context = any(_TEMPLATE.search(p.read_text(encoding="utf-8"))
                         for paths in files.values() for p in paths)
-    context = template_context(catalogue_codes() if kpi_codes is None else kpi_codes, files) \
+    context = template_context(catalogue_codes(extra_dirs) if kpi_codes is None else kpi_codes, files) \
         if needs_context else {}
     ordered: list[Model] = []
     known: set[str] = set()

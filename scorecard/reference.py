@@ -19,6 +19,7 @@ def load_reference_csvs(con: duckdb.DuckDBPyConnection, reference_dir: Path,
     """Each CSV becomes `reference.<file stem>`, all text; staging models type it. A CSV of an
     extra KPI folder (config.kpi_dirs()) adds its rows to the table of the same name, by column
     name; a column the table lacks, or a KPI code the catalogue already has, is an error."""
+    extra_dirs = tuple(extra_dirs)
     tables = []
     for path in sorted(Path(reference_dir).glob("*.csv")):
         table = f"reference.{path.stem}"
@@ -35,7 +36,7 @@ def load_reference_csvs(con: duckdb.DuckDBPyConnection, reference_dir: Path,
                 raise ScorecardError(f"{path}: no reference table {path.stem} to add rows to "
                                      f"(one of {', '.join(sorted(t.split('.')[1] for t in tables))})")
             if path.stem == "kpis":
-                catalogue_rows(reference_dir, [*extra_dirs])  # duplicate codes: a clear error
+                catalogue_rows(reference_dir, extra_dirs)  # a code given twice: a clear error
             try:
                 con.execute(f"INSERT INTO {table} BY NAME "
                             "SELECT * FROM read_csv(?, header = true, all_varchar = true)", [str(path)])

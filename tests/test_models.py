@@ -163,3 +163,9 @@ def test_working_days_count_both_ends_and_skip_bank_holidays():
     assert working_days(dt.date(2022, 12, 19), dt.date(2022, 12, 30)) == 8
     # the Coronation bank holiday, Monday 8 May 2023
     assert working_days(dt.date(2023, 5, 8), dt.date(2023, 5, 12)) == 4
+
+
+def test_a_template_naming_an_unknown_list_is_an_error_naming_the_file(tmp_path):
+    write(tmp_path, "marts", "fct_u", "-- u\n{% for m in kpi_modles %}{{ m }}{% endfor %}")
+    with pytest.raises(ScorecardError, match=r"fct_u.sql: template: 'kpi_modles' is undefined"):
+        discover(tmp_path, kpi_codes=[])
