@@ -169,3 +169,25 @@ def test_a_template_naming_an_unknown_list_is_an_error_naming_the_file(tmp_path)
     write(tmp_path, "marts", "fct_u", "-- u\n{% for m in kpi_modles %}{{ m }}{% endfor %}")
     with pytest.raises(ScorecardError, match=r"fct_u.sql: template: 'kpi_modles' is undefined"):
         discover(tmp_path, kpi_codes=[])
+
+
+def test_an_extra_folders_csv_adds_rows_to_the_reference_table_of_its_name(tmp_path):
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA reference")
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    with (config.REFERENCE_DIR / "targets.csv").open(encoding="utf-8") as handle:
+        project_rows = sum(1 for _ in csv.DictReader(handle))
+    (extra / "targets.csv").write_text("council_code,kpi_code,financial_year,target,source\n"
+                                       "916,ZZ01,2023/24,78.0,ours\n", encoding="utf-8")
+    reference.load_reference_csvs(con, config.REFERENCE_DIR, [extra])
+    assert con.execute("SELECT count(*) FROM reference.targets").fetchone() == (project_rows + 1,)
+    assert con.execute("SELECT period_end, target FROM reference.targets WHERE kpi_code = 'ZZ01'"
+                       ).fetchall() == [(None, "78.0")]   # a column it leaves out is empty
+    (extra / "targets.csv").write_text("council_code,kpi_kode\n916,ZZ01\n", encoding="utf-8")
+    with pytest.raises(ScorecardError, match=r"extra/targets.csv: cannot add its rows to reference.targets"):
+        reference.load_reference_csvs(con, config.REFERENCE_DIR, [extra])
+    (extra / "targets.csv").unlink()
+    (extra / "targetz.csv").write_text("council_code\n916\n", encoding="utf-8")
+    with pytest.raises(ScorecardError, match=r"extra/targetz.csv: no reference table targetz to add rows to"):
+        reference.load_reference_csvs(con, config.REFERENCE_DIR, [extra])
