@@ -8,11 +8,12 @@ Models can also come from extra folders (`config.kpi_dirs()`, docs/adding_a_kpi.
 of `.sql` files whose layer is their name's prefix (`stg_`, `int_`, `kpi_`, `fct_`/`mart_`).
 
 A model that lists what the catalogue and the contracts already say (the KPI unions of the
-marts, which council sent which table) is a Jinja template rendered here before it runs, from:
+marts, which council sent which table, the date columns the future-dates check covers) is a
+Jinja template rendered here before it runs, from:
 - `kpi_models` / `kpi_detail_models`: the relation of each catalogue KPI that has a model
   (`kpis.kpi_<code>_<slug>` and its `_detail`), in the catalogue's display order;
 - `source_tables`: each extract contract with a staging model, as `name` (`<source>__<table>`)
-  and `relation` (`staging.stg_<source>__<table>`), in the contracts' order.
+  and `relation` (`staging.stg_<source>__<table>`), in the contracts' order;
 - `date_columns`: each date column of those contracts that the future-dates check covers
   (`Column.future_date_kind` event or scheduled, carried to staging), as `relation`, `column`
   (its staging name), `raw_column` and `kind`.
@@ -182,7 +183,7 @@ def build(con: duckdb.DuckDBPyConnection, sql_dir: Path, extra_dirs: Iterable[Pa
     in `meta.model_sql` first, so a failed build can be read too."""
     create_macros(con, sql_dir)
     codes = [code for (code,) in con.execute(
-        "SELECT kpi_code FROM reference.kpis ORDER BY CAST(display_order AS INTEGER), kpi_code").fetchall()]
+        "SELECT kpi_code FROM reference.kpis ORDER BY TRY_CAST(display_order AS INTEGER), kpi_code").fetchall()]
     found = discover(sql_dir, extra_dirs, codes)
     con.execute("CREATE OR REPLACE TABLE meta.model_sql (run_order INTEGER, relation VARCHAR, "
                 "path VARCHAR, sql VARCHAR)")
