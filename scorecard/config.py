@@ -33,6 +33,16 @@ DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "scorecard.duckdb"
 PUBLISHED_FILE_NAME = "scorecard_published.duckdb"
 DEFAULT_PUBLISHED = DEFAULT_WAREHOUSE.with_name(PUBLISHED_FILE_NAME)
 DEFAULT_LANDING = PROJECT_ROOT / "warehouse" / "landing"
+# Extra KPI folders (docs/adding_a_kpi.md): folders, separated as in PATH, each holding models
+# (`kpi_<code>_<slug>.sql` and its `_detail`, or any `stg_`/`int_`/`fct_`/`mart_` model) and
+# reference rows to add (`kpis.csv`, `targets.csv`, ...): a KPI kept outside sql/ and reference/.
+KPI_DIRS_ENV = "SCORECARD_KPI_DIRS"
+
+
+def kpi_dirs() -> tuple[Path, ...]:
+    """The extra KPI folders named by SCORECARD_KPI_DIRS, read at each call (a run's setting)."""
+    value = os.environ.get(KPI_DIRS_ENV, "")
+    return tuple(Path(part).resolve() for part in value.split(os.pathsep) if part.strip())
 
 # The demo council. The seed report is Gloucestershire's (old DfE LA code 916): the mean of its ten
 # statistical neighbours (April 2021 groupings) on DfE's 2021-22 figures gives the seed's

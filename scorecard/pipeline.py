@@ -146,7 +146,7 @@ def fingerprint_run(warehouse: Path, run_id: str, period_ends: list[dt.date], ex
     digest = fingerprint.run_fingerprint(
         extracts=extracts, period_end=period_ends[-1], publish_from=period_ends[0],
         calendar_years=_calendar_years(period_ends[-1]), key=pseudonymise.resolve_key(demo_key),
-        folders=(config.SQL_DIR, config.REFERENCE_DIR, config.EXPECTATIONS_DIR))
+        folders=(config.SQL_DIR, config.REFERENCE_DIR, config.EXPECTATIONS_DIR, *config.kpi_dirs()))
     published = Path(published) if published else publish.published_path_for(warehouse)
     with open_warehouse(warehouse) as con:
         con.execute("UPDATE meta.runs SET fingerprint = ? WHERE run_id = ?", [digest, run_id])
@@ -179,17 +179,21 @@ def build(warehouse: Path, run_id: str, period_end: dt.date, demo_key: bool = Fa
     key = pseudonymise.resolve_key(demo_key)
     with open_warehouse(warehouse) as con:
         pseudonymise.register(con, key)
-        reference.load_reference_csvs(con, config.REFERENCE_DIR)
+        reference.load_reference_csvs(con, config.REFERENCE_DIR, config.kpi_dirs())
         reference.load_bank_holidays(con, *_calendar_years(period_end))
         reference.write_run_context(con, run_id, period_end, HISTORY_QUARTERS)
-        return models.build(con, config.SQL_DIR)
+        return models.build(con, config.SQL_DIR, config.kpi_dirs())
 
 
 def check(warehouse: Path, run_id: str) -> dict:
     """Run every Great Expectations suite, record the results and write the run's data-quality
     report; stop on an error-level failure."""
-    suites = quality.load_suites(config.EXPECTATIONS_DIR)
     with open_warehouse(warehouse) as con:
+        # The suites' KPI code lists are the catalogue this run built with (extra KPIs included).
+        cursor = con.execute("SELECT * FROM reference.kpis")
+        names = [d[0] for d in cursor.description]
+        catalogue = [dict(zip(names, row)) for row in cursor.fetchall()]
+        suites = quality.load_suites(config.EXPECTATIONS_DIR, catalogue=catalogue)
         # A table no council sent a file for was loaded empty on purpose: its suite has nothing
         # to say (a source the councils do not send must not block the sources they do).
         absent = {f"raw.{source}__{table}" for source, table in con.execute(

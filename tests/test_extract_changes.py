@@ -59,7 +59,7 @@ def test_the_first_run_has_nothing_to_compare_with(changed):
 def test_a_file_read_last_time_and_absent_now_is_a_warning(changed):
     _, second = changed
     [warning] = [w for w in second["warnings"] if "missing_file_problem" in w]
-    assert "social_care__reviews (council 916): reviews.csv was read by run" in warning
+    assert "social_care__reviews (Gloucestershire, council 916): reviews.csv was read by run" in warning
     assert "(extract 2023-07-07) and is absent now (newest extract 2023-10-07)" in warning
     assert second["publication_id"]   # a warning: the quarter still publishes
 

@@ -49,5 +49,5 @@ def test_a_quarter_before_any_data_is_refused(tmp_path):
     before = published_dump(published_path_for(warehouse))
     with pytest.raises(GateFailed) as refused:
         run_without_prefect(landing, warehouse, D(2010, 6, 30))
-    assert ("council 916, 2010-06-30: no KPI has any record" in str(refused.value))
+    assert ("Gloucestershire (council 916), 2010-06-30: no KPI has any record" in str(refused.value))
     assert published_dump(published_path_for(warehouse)) == before

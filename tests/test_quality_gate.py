@@ -21,6 +21,7 @@ import pytest
 from helpers.landing_builder import write_landing
 from scorecard import config, pipeline
 from scorecard.build import models
+from scorecard.gate import quality
 from scorecard.errors import GateFailed
 from scorecard.gate.quality_report import WITHHELD, data_quality_frame, write_quality_report
 from scorecard.ingest.sources import CONTRACTS
@@ -196,6 +197,18 @@ def test_a_kpi_missing_from_the_scorecard_blocks_publication(good, tmp_path):
 
 # --- future dates --------------------------------------------------------------------------------
 
+def test_every_contract_date_column_says_what_a_future_date_means():
+    """mart_future_dates is generated from the contracts: a date column with no kind would go
+    unchecked without anyone deciding so."""
+    for contract in CONTRACTS:
+        for column in contract.columns:
+            if column.kind == "date":
+                assert column.future_date_kind in ("event", "scheduled", "target"), \
+                    (contract.raw_table, column.name)
+            else:
+                assert column.future_date_kind in (None, "event"), (contract.raw_table, column.name)
+
+
 def test_a_future_event_date_blocks_naming_table_and_column(future):
     (blocking,) = [b for b in future["gate"]["blocking"] if b.startswith("marts.mart_future_dates")]
     assert blocking.startswith("marts.mart_future_dates: expect_column_values_to_be_null(future_dates_problem)")
@@ -216,6 +229,9 @@ def test_future_dates_cover_the_date_columns_of_staging(good):
                    ("staging.stg_audit__recommendations", "agreed_target_date"),
                    ("staging.stg_audit__recommendations", "revised_target_date"),
                    ("staging.stg_social_care__cin_section47", "initial_cpc_target_date")}
+    # the contracts say the same: these are their target dates, by their staging names
+    assert not_checked == {(f"staging.stg_{c.source}__{c.table}", col.staging_name) for c in CONTRACTS
+                           for col in c.columns if col.future_date_kind == "target"}
     date_columns = set(query(good["warehouse"], """
         SELECT table_schema || '.' || table_name, column_name FROM information_schema.columns
         WHERE table_schema = 'staging' AND data_type = 'DATE' AND table_name NOT LIKE 'stg_reference%'"""))
@@ -288,21 +304,41 @@ def test_every_mart_has_a_suite():
 
 
 def test_suite_code_lists_follow_the_catalogue_and_the_contracts():
+    """The suites name no KPI code or raw table themselves: the lists are filled in from the
+    catalogue and the contracts when the suites are loaded."""
     catalogue = list(csv.DictReader((config.REFERENCE_DIR / "kpis.csv").open(encoding="utf-8")))
     codes = sorted(r["kpi_code"] for r in catalogue)
     per_fte = sorted(r["kpi_code"] for r in catalogue if r["unit"] == "days_per_fte")
+    assert per_fte == ["GM01", "GM02", "GM03"]
     raw_tables = sorted(c.raw_table for c in CONTRACTS)
+    for name in ("marts__fct_kpi_values", "marts__fct_kpi_detail", "marts__mart_load_reconciliation",
+                 "marts__mart_future_dates"):
+        assert "GM07" not in json.dumps(suite(name)) and "raw.hr_sap" not in json.dumps(suite(name))
+    loaded = {s.name: s for s in quality.load_suites(config.EXPECTATIONS_DIR)}
+
+    def kwargs(name, expectation, **match):
+        (found,) = [e.configuration.kwargs for e in loaded[name].expectations
+                    if e.expectation_type == expectation
+                    and all(e.configuration.kwargs.get(k) == v for k, v in match.items())]
+        return found
     for name in ("marts__fct_kpi_values", "marts__fct_kpi_detail"):
-        (in_set,) = [e for e in suite(name)["expectations"]
-                     if e["type"] == "expect_column_values_to_be_in_set" and e["kwargs"]["column"] == "kpi_code"]
-        assert sorted(in_set["kwargs"]["value_set"]) == codes, name
-    (pair,) = [e for e in suite("marts__fct_kpi_values")["expectations"]
-               if e["type"] == "expect_column_pair_values_a_to_be_greater_than_b"]
-    assert sorted(pair["kwargs"]["row_condition"]["parameter"]) == per_fte
+        in_set = kwargs(name, "expect_column_values_to_be_in_set", column="kpi_code")
+        assert sorted(in_set["value_set"]) == codes, name
+    pair = kwargs("marts__fct_kpi_values", "expect_column_pair_values_a_to_be_greater_than_b")
+    assert sorted(pair["row_condition"]["parameter"]) == per_fte
     for name in ("marts__mart_load_reconciliation", "marts__mart_future_dates"):
-        (in_set,) = [e for e in suite(name)["expectations"]
-                     if e["type"] == "expect_column_values_to_be_in_set" and e["kwargs"]["column"] == "raw_table"]
-        assert sorted(in_set["kwargs"]["value_set"]) == raw_tables, name
+        in_set = kwargs(name, "expect_column_values_to_be_in_set", column="raw_table")
+        assert sorted(in_set["value_set"]) == raw_tables, name
+
+
+def test_a_catalogue_list_in_a_suite_must_name_a_catalogue_column(tmp_path):
+    (tmp_path / "marts__x.json").write_text(json.dumps({
+        "name": "marts__x", "meta": {"table": "marts.x"}, "expectations": [
+            {"type": "expect_column_values_to_be_in_set",
+             "kwargs": {"column": "kpi_code", "value_set": {"$catalogue": "kpi_kode"}}}]}))
+    with pytest.raises(quality.SuiteError, match=r"marts__x.json: expectation 1 .*names a column the "
+                                                 r"KPI catalogue does not have"):
+        quality.load_suites(tmp_path)
 
 
 def test_numerator_above_denominator_fails_only_for_kpis_that_are_shares(good, tmp_path):

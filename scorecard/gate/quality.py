@@ -15,6 +15,11 @@ Two engines run the suites, with the same results (tests/test_gate_engines_agree
   column-pair or multicolumn expectation on a frame of just the columns it reads, table-level ones
   on the whole table (values kept in Arrow memory when they only count rows and name columns).
 Choose with `engine=` or the environment variable SCORECARD_GATE_ENGINE. See docs/quality_gx.md.
+
+A list a suite would otherwise restate is taken, when the suite is loaded, from where it is kept:
+an argument written `{"$catalogue": "kpi_code"}` is the KPI catalogue's codes (reference/kpis.csv
+and any extra kpis.csv, `{"$catalogue": "kpi_code", "where": {"unit": "days_per_fte"}}` those of
+one kind), and `{"$contracts": "raw_table"}` the raw table of every extract contract.
 """
 
 from __future__ import annotations
@@ -141,17 +146,46 @@ def import_in_background() -> threading.Thread:
     return thread
 
 
-def load_suites(directory: Path, engine: str | None = None) -> list[Suite]:
+def load_suites(directory: Path, engine: str | None = None,
+                catalogue: list[dict] | None = None) -> list[Suite]:
     """Read every `*.json` suite in `directory`; raise SuiteError naming the file if one is unusable,
-    including an expectation the chosen engine cannot run (`gate_engine`)."""
+    including an expectation the chosen engine cannot run (`gate_engine`).
+    `catalogue`: the KPI catalogue's rows for `$catalogue` lists (default: the catalogue files,
+    reference/kpis.csv and config.kpi_dirs()' kpis.csv)."""
     engine = gate_engine(engine)
     paths = sorted(Path(directory).glob("*.json"))
     if not paths:
         raise SuiteError(f"{directory}: no suite files (*.json) found")
-    return [_load_suite(path, engine) for path in paths]
+    if catalogue is None:
+        from scorecard import config
+        from scorecard.build import reference
+
+        catalogue = reference.catalogue_rows(config.REFERENCE_DIR, config.kpi_dirs())
+    return [_load_suite(path, engine, catalogue) for path in paths]
 
 
-def _load_suite(path: Path, engine: str) -> Suite:
+def _resolve_lists(value: Any, catalogue: list[dict], where: str) -> Any:
+    """`value` with every `$catalogue` / `$contracts` list put in place (module docstring)."""
+    if isinstance(value, list):
+        return [_resolve_lists(v, catalogue, where) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "$catalogue" in value:
+        column, match = value["$catalogue"], value.get("where", {})
+        if not catalogue or column not in catalogue[0] or any(k not in catalogue[0] for k in match):
+            raise SuiteError(f"{where}: {value!r} names a column the KPI catalogue does not have")
+        return [row[column] for row in catalogue
+                if all(row[k] == v for k, v in match.items())]
+    if "$contracts" in value:
+        from scorecard.ingest.sources import CONTRACTS
+
+        if value["$contracts"] != "raw_table":
+            raise SuiteError(f"{where}: $contracts lists raw_table only, not {value['$contracts']!r}")
+        return [c.raw_table for c in CONTRACTS]
+    return {k: _resolve_lists(v, catalogue, where) for k, v in value.items()}
+
+
+def _load_suite(path: Path, engine: str, catalogue: list[dict]) -> Suite:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         name, table, expectations = data["name"], data["meta"]["table"], list(data["expectations"])
@@ -168,6 +202,8 @@ def _load_suite(path: Path, engine: str) -> Suite:
             raise SuiteError(f"{where}: an expectation is an object with type, kwargs and meta")
         severity = spec.setdefault("meta", {}).setdefault("severity", "error")
         try:
+            spec = _resolve_lists(spec, catalogue, where)
+            severity = spec.setdefault("meta", {}).setdefault("severity", "error")
             if engine == "gx":
                 _gx_expectation(spec)
             else:

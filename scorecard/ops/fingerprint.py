@@ -8,7 +8,8 @@ depends on:
 
 - the run's extracts: each file's source, table, path, extract date, council and SHA-256, and
   which files are absent;
-- the bytes of every file under `sql/`, `reference/` and `expectations/`;
+- the bytes of every file under `sql/`, `reference/` and `expectations/`, and in the extra KPI
+  folders of SCORECARD_KPI_DIRS (docs/adding_a_kpi.md);
 - the period end and the first quarter to publish (`--backfill-from`);
 - the years of the bank-holiday calendar and the version of the `holidays` library, which
   together fix its dates;

@@ -1,16 +1,8 @@
 -- Which council sent which extract table: a KPI is computed for a council only if the council
 -- sent the table the KPI stands on (kpi_totals' sent_table), so a source a council does not
 -- send shows as "no information", never as a zero. Councils are known from their records.
-SELECT DISTINCT council_code, 'hr_sap__staff_in_post' AS source_table FROM staging.stg_hr_sap__staff_in_post
-UNION ALL SELECT DISTINCT council_code, 'audit__recommendations' FROM staging.stg_audit__recommendations
-UNION ALL SELECT DISTINCT council_code, 'social_care__episodes' FROM staging.stg_social_care__episodes
-UNION ALL SELECT DISTINCT council_code, 'social_care__reviews' FROM staging.stg_social_care__reviews
-UNION ALL SELECT DISTINCT council_code, 'social_care__cin_referrals' FROM staging.stg_social_care__cin_referrals
-UNION ALL SELECT DISTINCT council_code, 'social_care__contacts' FROM staging.stg_social_care__contacts
-UNION ALL SELECT DISTINCT council_code, 'social_care__initial_visits' FROM staging.stg_social_care__initial_visits
-UNION ALL SELECT DISTINCT council_code, 'social_care__strategy_discussions' FROM staging.stg_social_care__strategy_discussions
-UNION ALL SELECT DISTINCT council_code, 'social_care__allocations' FROM staging.stg_social_care__allocations
-UNION ALL SELECT DISTINCT council_code, 'social_care__qa_audits' FROM staging.stg_social_care__qa_audits
-UNION ALL SELECT DISTINCT council_code, 'social_care__care_leavers' FROM staging.stg_social_care__care_leavers
-UNION ALL SELECT DISTINCT council_code, 'education__attendance' FROM staging.stg_education__attendance
-UNION ALL SELECT DISTINCT council_code, 'social_care__oc3' FROM staging.stg_social_care__oc3
+-- source_tables: every extract contract (scorecard/ingest/sources) that has a staging model, filled in
+-- by scorecard/build/models.py; the SQL as run is in meta.model_sql.
+{% for table in source_tables %}
+{{ "UNION ALL " if not loop.first }}SELECT DISTINCT council_code, '{{ table.name }}' AS source_table FROM {{ table.relation }}
+{% endfor %}

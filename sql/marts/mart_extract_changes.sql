@@ -6,7 +6,7 @@
 -- missing_file_problem: the file was read last time and is absent now: a newer extract folder
 --   that lacks an optional file makes every KPI built on it "no information". Put the file in the
 --   newest folder if it was left out; if the council no longer sends it, the warning stops after
---   the next run that publishes without it.
+--   the next run that publishes without it. The council is named as DfE names it, with its code.
 -- shrunk_file_problem: the file has fewer than half the rows it had (of at least 20 rows): a full
 --   extract holds its whole history, so it should not shrink; a file cut at a line end looks
 --   well formed and loads without an error.
@@ -46,7 +46,8 @@ SELECT
     c.rows_in,
     CASE WHEN c.sha256 IS NULL THEN
         p.source || '__' || p.source_table
-        || CASE WHEN p.council_code <> '' THEN ' (council ' || p.council_code || ')' ELSE '' END
+        || CASE WHEN p.council_code <> '' THEN ' (' || coalesce(n.council_name || ', ', '')
+                || 'council ' || p.council_code || ')' ELSE '' END
         || ': ' || regexp_extract(p.source_file, '[^/\\]+$') || ' was read by run ' || p.run_id
         || ' (extract ' || coalesce(strftime(p.extract_date, '%Y-%m-%d'), '?')
         || ') and is absent now'
@@ -60,3 +61,4 @@ SELECT
 FROM previous AS p
 LEFT JOIN current AS c
        ON c.source = p.source AND c.source_table = p.source_table AND c.council_code = p.council_code
+LEFT JOIN staging.stg_reference__councils AS n ON n.council_code = p.council_code

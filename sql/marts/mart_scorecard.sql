@@ -6,7 +6,8 @@
 --             count = numerator. Rounded to the KPI's decimals; statuses use the rounded value,
 --             as a reader of the report would.
 -- reported:   a KPI without a model, or before its first_period_end, has no information.
--- target:     the council's target for the period's financial year.
+-- target:     the council's target for the quarter (a targets.csv row with its period_end),
+--             else for the period's financial year.
 -- comparator: the latest statistical-neighbour figure whose year had ended by the period end.
 -- rolling 12 months (the four quarters to the period end; each must have been computed: a
 --             quarter the run has no row for, or before the KPI's first_period_end, makes the
@@ -55,14 +56,17 @@ with_target AS (
     SELECT
         valued.*,
         CASE WHEN reported THEN round(exact_value, decimals) END AS actual,
-        t.target,
+        CASE WHEN tq.kpi_code IS NOT NULL THEN tq.target ELSE t.target END AS target,
         cmp.comparator,
         cmp.comparator_year,
         com.comment
     FROM valued
     LEFT JOIN staging.stg_reference__targets AS t
            ON t.council_code = valued.council_code AND t.kpi_code = valued.kpi_code
-          AND t.financial_year = valued.financial_year
+          AND t.financial_year = valued.financial_year AND t.period_end IS NULL
+    LEFT JOIN staging.stg_reference__targets AS tq
+           ON tq.council_code = valued.council_code AND tq.kpi_code = valued.kpi_code
+          AND tq.period_end = valued.period_end
     LEFT JOIN staging.stg_reference__commentary AS com
            ON com.council_code = valued.council_code AND com.kpi_code = valued.kpi_code
           AND com.period_end = valued.period_end

@@ -20,6 +20,14 @@ class Column:
     `event`: a date column recording something that has happened (a birth, an absence that
     started, a report made), so a date after the extract date is impossible and is quarantined.
     Scheduled dates (targets, due dates, leaving dates agreed ahead) are not events.
+    `date_kind`: what a date after the extract date means to the gate's future-dates check
+    (sql/marts/mart_future_dates.sql, generated from this): `event` (impossible: blocks
+    publication), `scheduled` (possible, e.g. a leaving date agreed ahead: a warning) or `target`
+    (expected ahead, a due or target date: not checked). An `event=True` column is an event
+    already; a column the loader must not quarantine but the gate must block (the 903 REVIEW
+    date, the CIN census dates) says `date_kind="event"` alone.
+    `staged_as`: the column's name in its staging model when staging renames it; "" when staging
+    does not carry it.
     """
 
     name: str
@@ -34,10 +42,21 @@ class Column:
     required_when: str | None = None  # required when this other column has a value
     identifier: bool = False  # a direct identifier: never leaves raw un-pseudonymised
     event: bool = False  # a date that cannot be after the extract date
+    date_kind: str | None = None  # event, scheduled or target (see above)
+    staged_as: str | None = None  # the staging model's name for it, "" if staging drops it
 
     @property
     def file_header(self) -> str:
         return self.header or self.name
+
+    @property
+    def future_date_kind(self) -> str | None:
+        """event, scheduled or target for a date column; None for any other column."""
+        return self.date_kind or ("event" if self.event else None)
+
+    @property
+    def staging_name(self) -> str:
+        return self.name if self.staged_as is None else self.staged_as
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ ATTENDANCE = Contract(
     columns=(
         COUNCIL_CODE,
         Column("child_id", "text", identifier=True),
-        Column("month", "pattern", pattern=r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"),
+        # a school month (YYYY-MM), staged as its first day and checked as an event date
+        Column("month", "pattern", pattern=r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", date_kind="event",
+               staged_as="month_start"),
         Column("sessions_possible", "integer", minimum=0),
         Column("sessions_missed", "integer", minimum=0),
     ),

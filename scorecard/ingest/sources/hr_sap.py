@@ -34,8 +34,8 @@ STAFF_IN_POST = Contract(
         Column("employee_name", "text", identifier=True),
         Column("directorate", "code", codes=DIRECTORATES),
         Column("fte", "decimal", minimum=0, minimum_exclusive=True, maximum=1),
-        Column("start_date", "date"),
-        Column("leaving_date", "date", required=False),
+        Column("start_date", "date", date_kind="scheduled"),  # a starter not yet started
+        Column("leaving_date", "date", required=False, date_kind="scheduled"),  # notice agreed
         Column("leaving_reason", "code", required=False, codes=LEAVING_REASONS,
                required_when="leaving_date"),
     ),
@@ -52,7 +52,7 @@ ABSENCES = Contract(
         COUNCIL_CODE,
         PERS_NO,
         Column("absence_start", "date", event=True),
-        Column("absence_end", "date", required=False),
+        Column("absence_end", "date", required=False, date_kind="scheduled"),  # expected end
         Column("working_days_lost", "decimal", required=False, minimum=0),
         Column("reason_code", "code", codes=ABSENCE_REASONS),
     ),
@@ -68,7 +68,7 @@ APPRAISALS = Contract(
     columns=(
         COUNCIL_CODE,
         PERS_NO,
-        Column("due_date", "date"),
+        Column("due_date", "date", date_kind="target"),
         Column("completed_date", "date", required=False, event=True),
         Column("entered_on_sap_date", "date", required=False, event=True),
     ),
