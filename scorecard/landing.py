@@ -4,7 +4,9 @@ Layout: `landing/<source>/<extract_date>/<file>` (docs/contracts.md), or, for a 
 that serves several councils, one folder per council inside the extract folder:
 `landing/<source>/<extract_date>/<council_code>/<file>`. A source folder that is absent means no
 council sends that source; inside each extract (or council) folder every required file must be
-present, and an optional file that is absent is recorded as such.
+present (unless the folder holds the file the contract names in `required_unless` instead: a
+council whose only social care source is Ofsted's Annex A workbook), and an optional file that is
+absent is recorded as such.
 """
 
 from __future__ import annotations
@@ -97,7 +99,8 @@ def _folder_extracts(folder: Path, contracts: list[Contract], extract_date: dt.d
     for contract in contracts:
         path = folder / contract.file_name
         if not path.is_file():
-            if contract.required_file:
+            if contract.required_file and not (
+                    contract.required_unless and (folder / contract.required_unless).is_file()):
                 raise LandingError(f"{path}: extract file missing")
             found.append(ExtractFile(contract, path, extract_date, None, council_code))
             continue
