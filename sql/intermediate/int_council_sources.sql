@@ -14,3 +14,10 @@ UNION ALL SELECT DISTINCT council_code, 'social_care__qa_audits' FROM staging.st
 UNION ALL SELECT DISTINCT council_code, 'social_care__care_leavers' FROM staging.stg_social_care__care_leavers
 UNION ALL SELECT DISTINCT council_code, 'education__attendance' FROM staging.stg_education__attendance
 UNION ALL SELECT DISTINCT council_code, 'social_care__oc3' FROM staging.stg_social_care__oc3
+UNION ALL SELECT DISTINCT council_code, 'social_care__annex_a_list1_contacts' FROM staging.stg_social_care__annex_a_list1_contacts
+UNION ALL SELECT DISTINCT council_code, 'social_care__annex_a_list3_referrals' FROM staging.stg_social_care__annex_a_list3_referrals
+UNION ALL SELECT DISTINCT council_code, 'social_care__annex_a_list4_assessments' FROM staging.stg_social_care__annex_a_list4_assessments
+UNION ALL SELECT DISTINCT council_code, 'social_care__annex_a_list5_section47' FROM staging.stg_social_care__annex_a_list5_section47
+UNION ALL SELECT DISTINCT council_code, 'social_care__annex_a_list7_cp_plans' FROM staging.stg_social_care__annex_a_list7_cp_plans
+UNION ALL SELECT DISTINCT council_code, 'social_care__annex_a_list8_children_in_care' FROM staging.stg_social_care__annex_a_list8_children_in_care
+UNION ALL SELECT DISTINCT council_code, 'social_care__annex_a_list9_care_leavers' FROM staging.stg_social_care__annex_a_list9_care_leavers

@@ -119,6 +119,42 @@ WITH checked AS (
     UNION ALL SELECT 'staging.stg_social_care__care_leavers', 'contact_date', 'contact_date', 'event',
         count(contact_date), count(*) FILTER (WHERE contact_date > extract_date), max(contact_date), max(extract_date)
         FROM staging.stg_social_care__care_leavers LEFT JOIN meta.loads ON load_id = _load_id
+    UNION ALL SELECT 'staging.stg_social_care__annex_a_list1_contacts', 'contact_date', 'contact_date', 'event',
+        count(contact_date), count(*) FILTER (WHERE contact_date > extract_date), max(contact_date), max(extract_date)
+        FROM staging.stg_social_care__annex_a_list1_contacts LEFT JOIN meta.loads ON load_id = _load_id
+    UNION ALL SELECT 'staging.stg_social_care__annex_a_list3_referrals', 'referral_date', 'referral_date', 'event',
+        count(referral_date), count(*) FILTER (WHERE referral_date > extract_date), max(referral_date), max(extract_date)
+        FROM staging.stg_social_care__annex_a_list3_referrals LEFT JOIN meta.loads ON load_id = _load_id
+    UNION ALL SELECT 'staging.stg_social_care__annex_a_list4_assessments', 'start_date', 'assessment_start_date', 'event',
+        count(start_date), count(*) FILTER (WHERE start_date > extract_date), max(start_date), max(extract_date)
+        FROM staging.stg_social_care__annex_a_list4_assessments LEFT JOIN meta.loads ON load_id = _load_id
+    UNION ALL SELECT 'staging.stg_social_care__annex_a_list4_assessments', 'authorised_date', 'assessment_authorised_date', 'event',
+        count(authorised_date), count(*) FILTER (WHERE authorised_date > extract_date), max(authorised_date), max(extract_date)
+        FROM staging.stg_social_care__annex_a_list4_assessments LEFT JOIN meta.loads ON load_id = _load_id
+    UNION ALL SELECT 'staging.stg_social_care__annex_a_list5_section47', 's47_start_date', 's47_start_date', 'event',
+        count(s47_start_date), count(*) FILTER (WHERE s47_start_date > extract_date), max(s47_start_date), max(extract_date)
+        FROM staging.stg_social_care__annex_a_list5_section47 LEFT JOIN meta.loads ON load_id = _load_id
+    UNION ALL SELECT 'staging.stg_social_care__annex_a_list5_section47', 'icpc_date', 'icpc_date', 'event',
+        count(icpc_date), count(*) FILTER (WHERE icpc_date > extract_date), max(icpc_date), max(extract_date)
+        FROM staging.stg_social_care__annex_a_list5_section47 LEFT JOIN meta.loads ON load_id = _load_id
+    UNION ALL SELECT 'staging.stg_social_care__annex_a_list7_cp_plans', 'plan_start', 'cpp_start_date', 'event',
+        count(plan_start), count(*) FILTER (WHERE plan_start > extract_date), max(plan_start), max(extract_date)
+        FROM staging.stg_social_care__annex_a_list7_cp_plans LEFT JOIN meta.loads ON load_id = _load_id
+    UNION ALL SELECT 'staging.stg_social_care__annex_a_list7_cp_plans', 'plan_end', 'cpp_end_date', 'event',
+        count(plan_end), count(*) FILTER (WHERE plan_end > extract_date), max(plan_end), max(extract_date)
+        FROM staging.stg_social_care__annex_a_list7_cp_plans LEFT JOIN meta.loads ON load_id = _load_id
+    UNION ALL SELECT 'staging.stg_social_care__annex_a_list8_children_in_care', 'looked_after_start', 'lac_start_date', 'event',
+        count(looked_after_start), count(*) FILTER (WHERE looked_after_start > extract_date), max(looked_after_start), max(extract_date)
+        FROM staging.stg_social_care__annex_a_list8_children_in_care LEFT JOIN meta.loads ON load_id = _load_id
+    UNION ALL SELECT 'staging.stg_social_care__annex_a_list8_children_in_care', 'looked_after_end', 'ceased_date', 'event',
+        count(looked_after_end), count(*) FILTER (WHERE looked_after_end > extract_date), max(looked_after_end), max(extract_date)
+        FROM staging.stg_social_care__annex_a_list8_children_in_care LEFT JOIN meta.loads ON load_id = _load_id
+    UNION ALL SELECT 'staging.stg_social_care__annex_a_list8_children_in_care', 'placement_start', 'placement_start_date', 'event',
+        count(placement_start), count(*) FILTER (WHERE placement_start > extract_date), max(placement_start), max(extract_date)
+        FROM staging.stg_social_care__annex_a_list8_children_in_care LEFT JOIN meta.loads ON load_id = _load_id
+    UNION ALL SELECT 'staging.stg_social_care__annex_a_list9_care_leavers', 'birth_date', 'dob', 'event',
+        count(birth_date), count(*) FILTER (WHERE birth_date > extract_date), max(birth_date), max(extract_date)
+        FROM staging.stg_social_care__annex_a_list9_care_leavers LEFT JOIN meta.loads ON load_id = _load_id
     UNION ALL SELECT 'staging.stg_social_care__oc3', 'dob', 'dob', 'event',
         count(dob), count(*) FILTER (WHERE dob > extract_date), max(dob), max(extract_date)
         FROM staging.stg_social_care__oc3 LEFT JOIN meta.loads ON load_id = _load_id

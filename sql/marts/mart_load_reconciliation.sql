@@ -46,6 +46,13 @@ raw_counts AS (
     UNION ALL SELECT 'raw.social_care__allocations', _source_file, count(*) FROM raw.social_care__allocations GROUP BY ALL
     UNION ALL SELECT 'raw.social_care__qa_audits', _source_file, count(*) FROM raw.social_care__qa_audits GROUP BY ALL
     UNION ALL SELECT 'raw.social_care__care_leavers', _source_file, count(*) FROM raw.social_care__care_leavers GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__annex_a_list1_contacts', _source_file, count(*) FROM raw.social_care__annex_a_list1_contacts GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__annex_a_list3_referrals', _source_file, count(*) FROM raw.social_care__annex_a_list3_referrals GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__annex_a_list4_assessments', _source_file, count(*) FROM raw.social_care__annex_a_list4_assessments GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__annex_a_list5_section47', _source_file, count(*) FROM raw.social_care__annex_a_list5_section47 GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__annex_a_list7_cp_plans', _source_file, count(*) FROM raw.social_care__annex_a_list7_cp_plans GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__annex_a_list8_children_in_care', _source_file, count(*) FROM raw.social_care__annex_a_list8_children_in_care GROUP BY ALL
+    UNION ALL SELECT 'raw.social_care__annex_a_list9_care_leavers', _source_file, count(*) FROM raw.social_care__annex_a_list9_care_leavers GROUP BY ALL
     UNION ALL SELECT 'raw.education__attendance', _source_file, count(*) FROM raw.education__attendance GROUP BY ALL
     UNION ALL SELECT 'raw.risks__risk_register', _source_file, count(*) FROM raw.risks__risk_register GROUP BY ALL
 ),
