@@ -342,3 +342,40 @@ def test_our_reference_places_every_value_of_the_data_map(sheet, header, name, v
     assert set(placed.values()) == set(contract_codes)
     named = {v["code"]: code_for(domain, str(v["name"]).split(" - /")[0]) for v in values}
     assert {v: c for v, c in named.items() if c is not None and c != placed[v]} == {}
+
+
+# --- beside the statutory returns ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def beside_returns(tmp_path_factory):
+    """The demo council's landing (903, CIN census, local lists) with the Annex A sample beside
+    its returns in the same extract folder, built for Q1 2023/24."""
+    from conftest import build_without_prefect
+    from scorecard.demo import write_demo_landing
+    from scorecard.demo.model import DEMO_EXTRACT_DATE
+
+    root = tmp_path_factory.mktemp("annex_a_beside")
+    landing = root / "landing"
+    write_demo_landing(landing, "916")
+    shutil.copyfile(SAMPLE, landing / "social_care" / DEMO_EXTRACT_DATE.isoformat() / "annex_a.xlsx")
+    warehouse = root / "scorecard.duckdb"
+    build_without_prefect(landing, warehouse, dt.date(2023, 6, 30))
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def test_where_a_council_sends_both_the_statutory_returns_win(beside_returns, seed_rows):
+    loaded = dict(beside_returns.execute(
+        "SELECT source_table, rows_loaded FROM meta.loads WHERE source_table LIKE 'annex_a%'"
+    ).fetchall())
+    assert loaded["annex_a_list3_referrals"] == len(_sheet_rows("List 3"))
+    rows = {code: (actual, basis) for code, actual, basis in beside_returns.execute(
+        "SELECT kpi_code, actual, figure_basis FROM marts.mart_scorecard "
+        "WHERE council_code = '916' AND period_end = DATE '2023-06-30'").fetchall()}
+    assert [code for code, (_, basis) in rows.items() if basis == "annex_a"] == []
+    for row in seed_rows:  # the seed's figures, unmoved by the workbook beside them
+        expected = float(row["actual_jun_23"]) if row["actual_jun_23"] else None
+        assert rows[row["kpi_code"]][0] == expected, row["kpi_code"]
