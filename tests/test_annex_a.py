@@ -379,3 +379,40 @@ def test_where_a_council_sends_both_the_statutory_returns_win(beside_returns, se
     for row in seed_rows:  # the seed's figures, unmoved by the workbook beside them
         expected = float(row["actual_jun_23"]) if row["actual_jun_23"] else None
         assert rows[row["kpi_code"]][0] == expected, row["kpi_code"]
+
+
+def test_the_loader_quarantines_each_cell_with_its_sheet_and_keeps_every_row(tmp_path):
+    """The mangled workbook through the real load: every row of each list read is in raw or in
+    quarantine (rows in = loaded + quarantined), each quarantined cell with its sheet and cell."""
+    from scorecard import pipeline
+
+    clear_cache()
+    folder = tmp_path / "landing" / "social_care" / EXTRACT.isoformat()
+    folder.mkdir(parents=True)
+    _mangled(folder)
+    (folder / "extract.json").write_text(json.dumps({"council_code": COUNCIL}), encoding="utf-8")
+    warehouse = tmp_path / "scorecard.duckdb"
+    run = pipeline.start_run(warehouse, P)
+    loads = pipeline.load_extracts(warehouse, run["run_id"],
+                                   pipeline.extract(tmp_path / "landing", P))
+    clear_cache()
+    counts = {l["raw_table"]: (l["rows_in"], l["rows_loaded"], l["rows_quarantined"]) for l in loads
+              if "annex_a" in l["raw_table"]}
+    assert counts["raw.social_care__annex_a_list3_referrals"] == (6, 3, 3)
+    assert counts["raw.social_care__annex_a_list9_care_leavers"] == (6, 5, 1)
+    assert all(i == n + q for i, n, q in counts.values())
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        quarantined = con.execute(
+            "SELECT source_table, row_number, column_name, reason FROM quarantine.rows "
+            "WHERE source_table LIKE 'annex_a%' ORDER BY 1, 2").fetchall()
+    finally:
+        con.close()
+    assert [(t, r, c) for t, r, c, _ in quarantined] == [
+        ("annex_a_list3_referrals", 3, "referral_nfa"),
+        ("annex_a_list3_referrals", 4, "referral_date"),
+        ("annex_a_list3_referrals", 5, "referrals_last_12_months"),
+        ("annex_a_list9_care_leavers", 3, "suitability"),
+    ]
+    assert all(reason.startswith(("sheet 'list_3' cell ", "sheet 'LIST9 - Care leavers' cell "))
+               for *_, reason in quarantined)
