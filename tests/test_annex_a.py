@@ -416,3 +416,37 @@ def test_the_loader_quarantines_each_cell_with_its_sheet_and_keeps_every_row(tmp
     ]
     assert all(reason.startswith(("sheet 'list_3' cell ", "sheet 'LIST9 - Care leavers' cell "))
                for *_, reason in quarantined)
+
+
+def test_a_file_that_is_no_workbook_or_holds_no_list_stops_with_its_path(tmp_path):
+    clear_cache()
+    broken = tmp_path / "annex_a.xlsx"
+    broken.write_bytes(SAMPLE.read_bytes()[:2000])  # cut short
+    with pytest.raises(ContractError, match="annex_a.xlsx: not readable as XLSX"):
+        read_annex_a(broken, EXTRACT, COUNCIL)
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Guidance"
+    other = tmp_path / "other" / "annex_a.xlsx"
+    other.parent.mkdir()
+    workbook.save(other)
+    with pytest.raises(ContractError, match="no Annex A list sheet"):
+        read_annex_a(other, EXTRACT, COUNCIL)
+    clear_cache()
+
+
+def test_a_title_above_the_header_and_a_list_left_out(tmp_path):
+    """Councils put a title row above the header, and may leave a list out: the header is found
+    below the title (rows keep the sheet's numbers) and the missing list loads empty."""
+    workbook = openpyxl.load_workbook(SAMPLE)
+    workbook["List 5"].insert_rows(1, amount=2)
+    workbook["List 5"]["A1"] = "List 5: Section 47 enquiries and ICPCs, last 6 months"
+    del workbook["List 4"]
+    path = tmp_path / "annex_a.xlsx"
+    workbook.save(path)
+    clear_cache()
+    tables = read_annex_a(path, EXTRACT, COUNCIL)
+    clear_cache()
+    assert tables.frames["annex_a_list4_assessments"].height == 0
+    section47 = tables.frames["annex_a_list5_section47"]
+    assert section47["_row_number"].to_list() == [4, 5, 6, 7, 8]
+    assert tables.problems["annex_a_list5_section47"].height == 0
