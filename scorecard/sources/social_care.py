@@ -1,8 +1,10 @@
-"""Children's social care: the SSDA903 return tables, the CIN census and local lists.
+"""Children's social care: the SSDA903 return tables, the CIN census, local lists and Ofsted's
+Annex A workbook.
 
 The 903 tables keep DfE's CSV layout (upper-case headers, dd/mm/YYYY dates) so a council can drop
 the files its case-management system already produces; they carry no council code, which the
-loader takes from the extract folder's `extract.json`. The CIN census is XML (`scorecard.cin_xml`).
+loader takes from the extract folder's `extract.json`. The CIN census is XML (`scorecard.cin_xml`);
+Annex A is a workbook of lists (`scorecard.annex_a`).
 Local lists are this project's own contracts. See docs/social_care_spec.md and docs/contracts.md.
 
 Event dates (`event=True`) after the extract date are quarantined at load. The 903 REVIEW date and
