@@ -96,6 +96,23 @@ def _care_leavers_by_hand() -> tuple[tuple[int, int], tuple[int, int]]:
     return (suitable, len(cohort)), (eet, len(cohort))
 
 
+def _hp01_by_hand() -> dict[dt.date, tuple[int, int]]:
+    """HP01 (LAIT 304): assessments authorised in the quarter; in time within 45 working days of
+    the start. 45 working days are nine weeks plus at most the bank holidays among them, so any
+    assessment taking over 100 calendar days is late and one taking under 63 is in time; the
+    sample has none in between (the test says so)."""
+    figures = {end: [0, 0] for end in QUARTERS}
+    for row in _sheet_rows("List 4"):
+        quarter = _quarter(row["Continuous Assessment Date of Authorisation"])
+        if quarter:
+            days = (row["Continuous Assessment Date of Authorisation"]
+                    - row["Continuous Assessment Start Date"]).days
+            assert not 63 <= days <= 100, days
+            figures[quarter][1] += 1
+            figures[quarter][0] += days < 63
+    return {k: tuple(v) for k, v in figures.items()}
+
+
 def _looked_after_at_p() -> list[dict]:
     return [r for r in _sheet_rows("List 8")
             if r["Date Started to be Looked After"].date() <= P
@@ -128,6 +145,9 @@ def _snapshots_by_hand() -> dict[str, tuple[int, int]]:
 def test_hand_worked_figures_are_what_the_workbook_says():
     """The rows behind the figures, one line each (so the counting rules above cannot drift)."""
     assert _ca01_by_hand()[dt.date(2020, 9, 30)] == (3, 6)  # 4653765 (2), 997679 (1), 10897459 (2)
+    # authorised Nov 2020 (started Dec 2019) and Jan-Feb 2021 (started 2019 and Feb 2020): late
+    assert _hp01_by_hand() == {dt.date(2020, 9, 30): (0, 0), dt.date(2020, 12, 31): (0, 1),
+                               dt.date(2021, 3, 31): (0, 4)}
     assert _hp02_by_hand()[dt.date(2020, 12, 31)] == (0, 1)  # 10721552, first plan
     assert _hp02_by_hand()[dt.date(2021, 3, 31)] == (2, 2)  # 5358472, 14953858: 1 previous each
     # 19-21 on 31 Mar 2021: 10414520 (19, U suitable, F2), 4939073 (21, nothing recorded),
@@ -165,7 +185,8 @@ def _published(published, code) -> dict[dt.date, tuple]:
 
 
 @pytest.mark.flow
-@pytest.mark.parametrize("code, by_hand", [("CA01", _ca01_by_hand), ("HP02", _hp02_by_hand)])
+@pytest.mark.parametrize("code, by_hand", [("CA01", _ca01_by_hand), ("HP01", _hp01_by_hand),
+                                           ("HP02", _hp02_by_hand)])
 def test_kpis_from_annex_a_lists_publish_with_their_basis(published, code, by_hand):
     rows = _published(published, code)
     assert {end: (int(n), int(d)) for end, (n, d, _) in rows.items()} == by_hand()
