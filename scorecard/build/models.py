@@ -14,6 +14,8 @@ Jinja template rendered here before it runs, from:
   (`kpis.kpi_<code>_<slug>` and its `_detail`), in the catalogue's display order;
 - `source_tables`: each extract contract with a staging model, as `name` (`<source>__<table>`)
   and `relation` (`staging.stg_<source>__<table>`), in the contracts' order;
+- `raw_tables`: the raw table of every extract contract (`raw.<source>__<table>`), in the
+  contracts' order;
 - `date_columns`: each date column of those contracts that the future-dates check covers
   (`Column.future_date_kind` event or scheduled, carried to staging), as `relation`, `column`
   (its staging name), `raw_column` and `kind`.
@@ -109,6 +111,7 @@ def template_context(kpi_codes: Sequence[str], files: dict[str, list[Path]]) -> 
     return {
         "kpi_models": kpi_models,
         "kpi_detail_models": [f"{m}_detail" for m in kpi_models],
+        "raw_tables": [f"raw.{c.source}__{c.table}" for c in CONTRACTS],
         "source_tables": [
             {"name": f"{c.source}__{c.table}", "relation": f"staging.stg_{c.source}__{c.table}"}
             for c in CONTRACTS if f"stg_{c.source}__{c.table}" in staged],

@@ -4,9 +4,11 @@ Layout: `landing/<source>/<extract_date>/<file>` (docs/contracts.md), or, for a 
 that serves several councils, one folder per council inside the extract folder:
 `landing/<source>/<extract_date>/<council_code>/<file>`. A source folder that is absent means no
 council sends that source; inside each extract (or council) folder every required file must be
-present, and an optional file that is absent is recorded as such. A source folder may hold a
-column map, `landing/<source>/columns.toml` (scorecard.ingest.column_map), for a council whose export
-has its own headers, codes and date format; it applies to every extract of that source.
+present (unless the folder holds the file the contract names in `required_unless` instead: a
+council whose only social care source is Ofsted's Annex A workbook), and an optional file that is
+absent is recorded as such. A source folder may hold a column map, `landing/<source>/columns.toml`
+(scorecard.ingest.column_map), for a council whose export has its own headers, codes and date
+format; it applies to every extract of that source.
 """
 
 from __future__ import annotations
@@ -102,7 +104,8 @@ def _folder_extracts(folder: Path, contracts: list[Contract], extract_date: dt.d
     for contract in contracts:
         path = folder / contract.file_name
         if not path.is_file():
-            if contract.required_file:
+            if contract.required_file and not (
+                    contract.required_unless and (folder / contract.required_unless).is_file()):
                 raise LandingError(f"{path}: extract file missing")
             found.append(ExtractFile(contract, path, extract_date, None, council_code))
             continue

@@ -68,11 +68,20 @@ def read_extract(path: Path, contract: Contract, council_code: str | None = None
     """
     path = Path(path)
     extract_date = _folder_date(path)
-    if contract.file_format == "xml":
+    if contract.reader == "cin_census":
         from scorecard.ingest.cin_xml import read_cin_census_checked
 
         tables = read_cin_census_checked(path, council_code)
         frame = tables.frames[contract.table].clone()  # the cached frame is shared by readers
+        return with_context(frame, ReadContext(extract_date, council_code,
+                                               tables.problems[contract.table]))
+    if contract.reader == "annex_a":
+        from scorecard.ingest.annex_a import read_annex_a
+
+        tables = read_annex_a(path, extract_date, council_code)
+        frame = tables.frames[contract.table].clone()
+        frame = frame.select("_row_number", pl.lit(council_code, pl.String).alias("council_code"),
+                             pl.exclude("_row_number"))
         return with_context(frame, ReadContext(extract_date, council_code,
                                                tables.problems[contract.table]))
     if path.stat().st_size == 0:

@@ -11,4 +11,12 @@
 -- sources:     903 episodes (decom, dec, ls, place, place_provider).
 -- vs DfE:      no LAIT measure (a local measure); DfE publishes placement providers for children looked after at 31 March; this
 --              takes the same cut at every quarter end.
+-- annex_a:     a council that sends no 903 episodes but an Ofsted Annex A workbook: list 8's
+--              children looked after at the quarter end the workbook describes whose most recent
+--              placement (U1-U6) started by then, its provider PR1 the numerator
+--              (int_social_care__annex_a_looked_after_at_period_end); figure_basis 'annex_a', no
+--              figure at other quarter ends (docs/social_care_spec.md).
 SELECT * FROM kpi_totals('kpis.kpi_cc01_in_house_fostering_detail', 'CC01', 'social_care__episodes')
+UNION ALL BY NAME
+SELECT * FROM annex_a_totals('kpis.kpi_cc01_in_house_fostering_detail', 'CC01',
+                             'social_care__annex_a_list8_children_in_care', ['social_care__episodes'], snapshot_only := true)

@@ -18,4 +18,12 @@
 --              the episodes record counts, however short: DfE counts placements of 24 hours or
 --              more, but the 903 records dates, not times, so a stay under 24 hours cannot be told
 --              apart. Every type counts (temporary placements T0-T4 too).
+-- annex_a:     a council that sends no 903 episodes but an Ofsted Annex A workbook: list 8's
+--              children looked after at the quarter end the workbook describes, the numerator
+--              those whose "Number of Placements in the Last 12 months" is 3 or more (Annex A
+--              counts to the day the workbook was produced, not to the quarter end);
+--              figure_basis 'annex_a', no figure at other quarter ends.
 SELECT * FROM kpi_totals('kpis.kpi_cc04_three_placements_detail', 'CC04', 'social_care__episodes')
+UNION ALL BY NAME
+SELECT * FROM annex_a_totals('kpis.kpi_cc04_three_placements_detail', 'CC04',
+                             'social_care__annex_a_list8_children_in_care', ['social_care__episodes'], snapshot_only := true)

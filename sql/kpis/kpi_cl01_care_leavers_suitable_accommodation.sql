@@ -21,6 +21,11 @@
 --              (former relevant); the local list and the OC3 hold only such young people, which
 --              is taken as given. DfE's OC3 basis is published where the council sent only the
 --              OC3, and beside the local figure otherwise (figure_basis below).
+-- annex_a:     a council that sends neither the local list nor the 903 OC3 but its Ofsted Annex A
+--              workbook: list 9's status of each young person as at the workbook, at the one
+--              quarter end it describes (int_social_care__annex_a_care_leavers_at_period_end),
+--              figure_basis 'annex_a'; the same cohort rules as the local list. Either statutory
+--              or local source wins over it (docs/social_care_spec.md).
 -- figure_basis: 'local_list' for a council that sent the local care_leavers list (the quarterly
 --              figure above); 'dfe_oc3_annual' for a council that sent the 903 OC3 but no local
 --              list: DfE's annual figure (LAIT 112) from the OC3, shown at the quarter ends
@@ -33,3 +38,7 @@ SELECT *, 'local_list' AS figure_basis
 FROM kpi_totals('kpis.kpi_cl01_care_leavers_suitable_accommodation_detail', 'CL01', 'social_care__care_leavers')
 UNION ALL BY NAME
 SELECT * FROM oc3_annual_totals('kpis.kpi_cl01_care_leavers_suitable_accommodation_detail', 'CL01')
+UNION ALL BY NAME
+SELECT * FROM annex_a_totals('kpis.kpi_cl01_care_leavers_suitable_accommodation_detail', 'CL01',
+                             'social_care__annex_a_list9_care_leavers',
+                             ['social_care__care_leavers', 'social_care__oc3'], snapshot_only := true)

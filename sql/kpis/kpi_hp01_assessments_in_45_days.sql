@@ -14,5 +14,11 @@
 --              one. That figure is published beside this one as the `from_referral` breakdown
 --              of HP01 in published.kpi_breakdowns (sql/marts/fct_kpi_breakdowns.sql).
 -- departures from DfE: quarterly, not for the collection year (LAIT 304 is annual).
--- sources:     CIN census assessments.
+-- sources:     CIN census assessments; for a council that sends no CIN census, its Annex A list 4
+--              (figure_basis 'annex_a'): Continuous Assessment Start Date to Date of Authorisation,
+--              the same two dates on the same clock.
+-- figure_basis: null for the CIN census figure; 'annex_a' for the Annex A one.
 SELECT * FROM kpi_totals('kpis.kpi_hp01_assessments_in_45_days_detail', 'HP01', 'social_care__cin_referrals')
+UNION ALL BY NAME
+SELECT * FROM annex_a_totals('kpis.kpi_hp01_assessments_in_45_days_detail', 'HP01',
+                             'social_care__annex_a_list4_assessments', ['social_care__cin_referrals'])

@@ -48,3 +48,32 @@ LEFT JOIN query_table(detail_relation) AS d
 WHERE y.council_code NOT IN (SELECT council_code FROM query_table(council_sources) AS s
                              WHERE s.source_table = 'social_care__care_leavers')
 GROUP BY ALL;
+
+-- A KPI from the council's Ofsted Annex A workbook, for every council that sent the Annex A list
+-- `annex_table` and none of `statutory_tables`, the statutory returns the KPI stands on otherwise:
+-- where a council sends both, the statutory return wins (docs/social_care_spec.md says why) and
+-- the detail model holds no Annex A records for it. `snapshot_only`: the list describes one
+-- moment (list 9's status as at the workbook), so only the quarter ends the detail model holds
+-- records for get a figure; otherwise, like kpi_totals, every quarter the run computes, 0 when
+-- the list holds no records for it.
+CREATE OR REPLACE MACRO annex_a_totals(detail_relation, code, annex_table, statutory_tables,
+                                       snapshot_only := false,
+                                       periods := 'intermediate.int_periods',
+                                       council_sources := 'intermediate.int_council_sources') AS TABLE
+SELECT
+    c.council_code,
+    code                                                          AS kpi_code,
+    p.period_end,
+    CAST(coalesce(sum(CAST(d.numerator_value AS DECIMAL(38, 9))), 0) AS DOUBLE) AS numerator,
+    CAST(coalesce(sum(CAST(d.denominator_value AS DECIMAL(38, 9))), 0) AS DOUBLE) AS denominator,
+    'annex_a'                                                     AS figure_basis
+FROM query_table(periods) AS p
+CROSS JOIN (SELECT council_code FROM query_table(council_sources) AS s
+            WHERE s.source_table = annex_table
+              AND s.council_code NOT IN (SELECT council_code FROM query_table(council_sources) AS t
+                                         WHERE list_contains(statutory_tables, t.source_table))) AS c
+LEFT JOIN query_table(detail_relation) AS d
+       ON d.council_code = c.council_code AND d.period_end = p.period_end
+      AND d.figure_basis = 'annex_a'
+GROUP BY ALL
+HAVING NOT snapshot_only OR count(d.council_code) > 0;

@@ -13,7 +13,7 @@
 -- in the CSV overrides the default row `*`, column by column. Each *_problem column is null when
 -- its rule holds and otherwise says, naming the table, what does not add up; suites expect them null, so a failure message names the table.
 --
--- Raw tables cannot be named dynamically in SQL, so every raw table of scorecard.sources.CONTRACTS
+-- Raw tables cannot be named dynamically in SQL, so every raw table of scorecard.ingest.sources.CONTRACTS
 -- is counted explicitly below (tests/test_quality_gate.py checks the list is complete). Raw rows
 -- and quarantine rows are matched to a load by file (_source_file), not by load_id: a load that
 -- reused an unchanged file keeps the rows (and their _load_id) of the load that first read it.
@@ -23,31 +23,11 @@ WITH loads AS (
     WHERE l.run_id = (SELECT run_id FROM meta.run_context)
 ),
 raw_counts AS (
-    SELECT 'raw.hr_sap__staff_in_post' AS raw_table, _source_file AS source_file, count(*) AS raw_rows
-    FROM raw.hr_sap__staff_in_post GROUP BY ALL
-    UNION ALL SELECT 'raw.hr_sap__absences', _source_file, count(*) FROM raw.hr_sap__absences GROUP BY ALL
-    UNION ALL SELECT 'raw.hr_sap__appraisals', _source_file, count(*) FROM raw.hr_sap__appraisals GROUP BY ALL
-    UNION ALL SELECT 'raw.hr_sap__riddor_reports', _source_file, count(*) FROM raw.hr_sap__riddor_reports GROUP BY ALL
-    UNION ALL SELECT 'raw.audit__recommendations', _source_file, count(*) FROM raw.audit__recommendations GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__header', _source_file, count(*) FROM raw.social_care__header GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__episodes', _source_file, count(*) FROM raw.social_care__episodes GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__reviews', _source_file, count(*) FROM raw.social_care__reviews GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__oc3', _source_file, count(*) FROM raw.social_care__oc3 GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__sw_episodes', _source_file, count(*) FROM raw.social_care__sw_episodes GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__missing', _source_file, count(*) FROM raw.social_care__missing GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__cin_children', _source_file, count(*) FROM raw.social_care__cin_children GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__cin_referrals', _source_file, count(*) FROM raw.social_care__cin_referrals GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__cin_assessments', _source_file, count(*) FROM raw.social_care__cin_assessments GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__cin_section47', _source_file, count(*) FROM raw.social_care__cin_section47 GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__cin_cp_plans', _source_file, count(*) FROM raw.social_care__cin_cp_plans GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__contacts', _source_file, count(*) FROM raw.social_care__contacts GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__initial_visits', _source_file, count(*) FROM raw.social_care__initial_visits GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__strategy_discussions', _source_file, count(*) FROM raw.social_care__strategy_discussions GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__allocations', _source_file, count(*) FROM raw.social_care__allocations GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__qa_audits', _source_file, count(*) FROM raw.social_care__qa_audits GROUP BY ALL
-    UNION ALL SELECT 'raw.social_care__care_leavers', _source_file, count(*) FROM raw.social_care__care_leavers GROUP BY ALL
-    UNION ALL SELECT 'raw.education__attendance', _source_file, count(*) FROM raw.education__attendance GROUP BY ALL
-    UNION ALL SELECT 'raw.risks__risk_register', _source_file, count(*) FROM raw.risks__risk_register GROUP BY ALL
+    -- raw_tables: every extract contract's raw table, filled in by scorecard/build/models.py
+{% for table in raw_tables %}
+    {{ "UNION ALL " if not loop.first }}SELECT '{{ table }}' AS raw_table, _source_file AS source_file, count(*) AS raw_rows
+        FROM {{ table }} GROUP BY ALL
+{% endfor %}
 ),
 quarantine_counts AS (
     SELECT source, source_table, source_file, count(DISTINCT row_number) AS quarantined_rows

@@ -26,8 +26,10 @@
 --             council with no local care-leaver list) already covers a year: its rolling figure
 --             is the figure itself.
 -- figure_basis: which basis the KPI model used for this figure (fct_kpi_values): 'local_list' or
---             'dfe_oc3_annual' for CL01/CL02; null for the other KPIs, whose basis is the
---             catalogue's reporting_basis.
+--             'dfe_oc3_annual' for CL01/CL02; 'annex_a' for a figure computed from the council's
+--             Ofsted Annex A workbook because it sent no statutory source for the KPI
+--             (docs/social_care_spec.md); null for the others, whose basis is the catalogue's
+--             reporting_basis.
 WITH spine AS (
     SELECT c.council_code, k.*, p.period_end, p.period_label, p.financial_year,
            p.previous_period_end, p.period_end_a_year_earlier

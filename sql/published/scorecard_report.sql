@@ -2,7 +2,8 @@
 -- previous quarters as they were published, this quarter's actual, target, symbol, comment and
 -- comparator, and a comment drafted from the figures (marked as drafted) for when the service lead
 -- has not written one; last, figure_basis: the basis this quarter's figure used (CL01/CL02:
--- 'local_list' or 'dfe_oc3_annual'; null: the catalogue's). Filter on council_code and
+-- 'local_list' or 'dfe_oc3_annual'; 'annex_a': from the council's Ofsted Annex A workbook, as it
+-- sent no statutory source for the KPI; null: the catalogue's). Filter on council_code and
 -- report_period_end.
 CREATE OR REPLACE VIEW published.scorecard_report AS
 SELECT

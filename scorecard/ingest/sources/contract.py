@@ -75,6 +75,12 @@ class Contract:
     council_code_from: str = "column"
     # A file the run cannot do without; an optional one that is absent loads as an empty table.
     required_file: bool = True
+    # A required file may be absent when the folder holds this other file instead (a council
+    # whose only social care source is its Ofsted Annex A workbook sends no 903 return).
+    required_unless: str | None = None
+    # How the file is read: `table` (one header row, scorecard.ingest.read), `cin_census` (the CIN
+    # census XML, scorecard.ingest.cin_xml) or `annex_a` (Ofsted's Annex A workbook, scorecard.ingest.annex_a).
+    reader: str = "table"
     column_names: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:

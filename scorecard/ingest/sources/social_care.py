@@ -1,8 +1,10 @@
-"""Children's social care: the SSDA903 return tables, the CIN census and local lists.
+"""Children's social care: the SSDA903 return tables, the CIN census, local lists and Ofsted's
+Annex A workbook.
 
 The 903 tables keep DfE's CSV layout (upper-case headers, dd/mm/YYYY dates) so a council can drop
 the files its case-management system already produces; they carry no council code, which the
-loader takes from the extract folder's `extract.json`. The CIN census is XML (`scorecard.ingest.cin_xml`).
+loader takes from the extract folder's `extract.json`. The CIN census is XML (`scorecard.ingest.cin_xml`);
+Annex A is a workbook of lists (`scorecard.ingest.annex_a`).
 Local lists are this project's own contracts. See docs/social_care_spec.md and docs/contracts.md.
 
 Event dates (`event=True`) after the extract date are quarantined at load. The 903 REVIEW date and
@@ -18,6 +20,7 @@ from scorecard.ingest.sources.contract import COUNCIL_CODE, Column, Contract
 SOURCE = "social_care"
 _903 = {"source": SOURCE, "date_formats": ("%d/%m/%Y",), "council_code_from": "manifest",
         "encoding": "utf-8"}
+ANNEX_A_FILE = "annex_a.xlsx"
 _LOCAL = {"source": SOURCE, "date_formats": ("%Y-%m-%d",), "encoding": "utf-8", "required_file": False}
 
 SEX = ("1", "2")
@@ -51,6 +54,7 @@ def _dfe(name: str, kind: str = "text", **options) -> Column:
 
 HEADER = Contract(
     table="header", file_name="header.csv", key=("council_code", "child"),
+    required_unless=ANNEX_A_FILE,
     description="SSDA903 header: one row per child looked after",
     columns=(CHILD, _dfe("sex", "code", codes=SEX), _dfe("dob", "date", event=True),
              _dfe("ethnic", required=False), _dfe("upn", required=False, identifier=True),
@@ -59,6 +63,7 @@ HEADER = Contract(
 )
 EPISODES = Contract(
     table="episodes", file_name="episodes.csv", key=("council_code", "child", "decom"),
+    required_unless=ANNEX_A_FILE,
     description="SSDA903 episodes: one row per episode of care (legal status and placement)",
     columns=(CHILD, _dfe("decom", "date", event=True), _dfe("rne", "code", codes=RNE),
              _dfe("ls", "code", codes=LEGAL_STATUS), _dfe("cin", required=False),
@@ -108,7 +113,8 @@ MISSING = Contract(
 # Every table gets council_code from the file's <LEA>; referral_number is the position (from 1)
 # of the <CINdetails> inside its <Child>, linking a referral to its assessments, S47s and plans.
 _CIN = {"source": SOURCE, "file_name": "cin_census.xml", "date_formats": ("%Y-%m-%d",),
-        "council_code_from": "file", "encoding": "utf-8", "required_file": False}
+        "council_code_from": "file", "encoding": "utf-8", "required_file": False,
+        "reader": "cin_census"}
 LA_CHILD_ID = Column("la_child_id", "text", header="LAchildID", identifier=True)
 REFERRAL_NUMBER = Column("referral_number", "pattern", pattern=r"^[1-9][0-9]*$")
 TRUE_FALSE = ("true", "false", "1", "0")
@@ -239,4 +245,142 @@ CARE_LEAVERS = Contract(
 SSDA903 = (HEADER, EPISODES, REVIEWS, OC3, SW_EPISODES, MISSING)
 LOCAL_LISTS = (CONTACTS, INITIAL_VISITS, STRATEGY_DISCUSSIONS, ALLOCATIONS, QA_AUDITS, CARE_LEAVERS)
 
-CONTRACTS = SSDA903 + CIN_CENSUS + LOCAL_LISTS
+
+# Ofsted's Annex A workbook (the ILACS "request for information"): one sheet per list, read in one
+# pass by scorecard.ingest.annex_a into one raw table per list used here. The reader finds each list's
+# sheet and columns however the council spelt them, and stores coded values as the codes of
+# reference/annex_a_values.csv (a value it cannot place keeps its text and is quarantined with its
+# sheet, row and column). Columns holding names, postcodes or free text (allocated worker,
+# placement postcode) are not read at all. No council code in the workbook: extract.json gives it.
+# docs/social_care_spec.md says which KPIs fall back on these lists and why the statutory returns
+# win where a council sends both.
+def _annex_a_codes(domain: str) -> tuple[str, ...]:
+    import csv
+
+    from scorecard.config import REFERENCE_DIR
+
+    with (REFERENCE_DIR / "annex_a_values.csv").open(encoding="utf-8", newline="") as handle:
+        codes = tuple(row["code"] for row in csv.DictReader(handle) if row["domain"] == domain)
+    if not codes:
+        raise ValueError(f"reference/annex_a_values.csv has no values for domain '{domain}'")
+    return codes
+
+
+_ANNEX_A = {"source": SOURCE, "file_name": ANNEX_A_FILE, "date_formats": ("%Y-%m-%d",),
+            "council_code_from": "manifest", "encoding": "utf-8", "required_file": False,
+            "reader": "annex_a"}
+ANNEX_A_DOMAINS = {
+    "gender": "gender", "contact_source": "source", "referral_source": "source",
+    "referral_nfa": "yes_no", "child_seen": "yes_no", "icpc_unnecessary": "yes_no",
+    "icpc_resulted_in_plan": "yes_no", "uasc": "yes_no", "legal_status": "legal_status",
+    "placement_type": "placement_type", "placement_provider": "placement_provider",
+    "eligibility": "eligibility", "in_touch": "in_touch", "accommodation_type": "accommodation_type",
+    "suitability": "suitability", "activity": "activity",
+}
+
+
+def _annex(name: str, header: str, kind: str = "text", **options) -> Column:
+    if name in ANNEX_A_DOMAINS:
+        kind, options = "code", {**options, "codes": _annex_a_codes(ANNEX_A_DOMAINS[name])}
+    return Column(name, kind, header=header, **options)
+
+
+_ANNEX_CHILD = Column("child_id", "text", header="Child Unique ID", identifier=True)
+_ANNEX_GENDER = _annex("gender", "Gender", required=False)
+_ANNEX_DOB = _annex("dob", "Date of Birth", "date", required=False, event=True)
+_COUNT = {"kind": "integer", "required": False, "minimum": 0}
+
+ANNEX_A_CONTACTS = Contract(
+    table="annex_a_list1_contacts", sheet="List 1",
+    key=("council_code", "child_id", "contact_date", "contact_source"),
+    description="Annex A list 1: contacts in the period",
+    columns=(_ANNEX_CHILD, _ANNEX_GENDER, _ANNEX_DOB,
+             _annex("contact_date", "Date of Contact", "date", event=True),
+             _annex("contact_source", "Contact Source", required=False)),
+    **_ANNEX_A,
+)
+ANNEX_A_REFERRALS = Contract(
+    table="annex_a_list3_referrals", sheet="List 3", key=("council_code", "child_id", "referral_date"),
+    description="Annex A list 3: referrals in the period",
+    columns=(_ANNEX_CHILD, _ANNEX_GENDER, _ANNEX_DOB,
+             _annex("referral_date", "Date of Referral", "date", event=True),
+             _annex("referral_source", "Referral Source", required=False),
+             _annex("referral_nfa", "Referral NFA?", required=False),
+             _annex("referrals_last_12_months", "Number of Referrals in Last 12 Months", **_COUNT)),
+    **_ANNEX_A,
+)
+ANNEX_A_ASSESSMENTS = Contract(
+    table="annex_a_list4_assessments", sheet="List 4",
+    key=("council_code", "child_id", "assessment_start_date"),
+    description="Annex A list 4: (continuous) assessments in the period",
+    columns=(_ANNEX_CHILD, _ANNEX_GENDER, _ANNEX_DOB,
+             _annex("assessment_start_date", "Continuous Assessment Start Date", "date", event=True),
+             _annex("child_seen", "Child Seen During Continuous Assessment", required=False),
+             _annex("assessment_authorised_date", "Continuous Assessment Date of Authorisation",
+                    "date", required=False, event=True)),
+    **_ANNEX_A,
+)
+ANNEX_A_SECTION47 = Contract(
+    table="annex_a_list5_section47", sheet="List 5",
+    key=("council_code", "child_id", "s47_start_date"),
+    description="Annex A list 5: section 47 enquiries and initial child protection conferences",
+    columns=(_ANNEX_CHILD, _ANNEX_GENDER, _ANNEX_DOB,
+             _annex("s47_start_date", "Strategy discussion initiating Section 47 Enquiry Start Date",
+                    "date", event=True),
+             _annex("icpc_unnecessary",
+                    "Was an Initial Child Protection Conference deemed unnecessary?", required=False),
+             _annex("icpc_date", "Date of Initial Child Protection Conference", "date",
+                    required=False, event=True),
+             _annex("icpc_resulted_in_plan", "Did the Initial Child Protection Conference Result in "
+                    "a Child Protection Plan", required=False),
+             _annex("s47_last_12_months", "Number of Section 47 Enquiries in the last 12 months",
+                    **_COUNT),
+             _annex("icpcs_last_12_months", "Number of ICPCs in the last 12 months", **_COUNT)),
+    **_ANNEX_A,
+)
+ANNEX_A_CP_PLANS = Contract(
+    table="annex_a_list7_cp_plans", sheet="List 7",
+    key=("council_code", "child_id", "cpp_start_date"),
+    description="Annex A list 7: children on a child protection plan in the period",
+    columns=(_ANNEX_CHILD, _ANNEX_GENDER, _ANNEX_DOB,
+             _annex("cpp_start_date", "Child Protection Plan Start Date", "date", event=True),
+             _annex("cpp_end_date", "Child Protection Plan End Date", "date", required=False,
+                    event=True),
+             _annex("previous_cpp", "Number of Previous Child Protection Plans", **_COUNT)),
+    **_ANNEX_A,
+)
+ANNEX_A_CHILDREN_IN_CARE = Contract(
+    table="annex_a_list8_children_in_care", sheet="List 8",
+    key=("council_code", "child_id", "lac_start_date"),
+    description="Annex A list 8: children looked after in the period, with their latest placement",
+    columns=(_ANNEX_CHILD, _ANNEX_GENDER, _ANNEX_DOB,
+             _annex("lac_start_date", "Date Started to be Looked After", "date", event=True),
+             _annex("uasc", "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months "
+                    "(Y/N)", required=False),
+             _annex("legal_status", "Child's Legal Status", required=False),
+             _annex("placements_last_12_months", "Number of Placements in the Last 12 months",
+                    **_COUNT),
+             _annex("ceased_date", "Date Ceased to be Looked After", "date", required=False,
+                    event=True),
+             _annex("placement_start_date", "Start Date of Most Recent Placement", "date",
+                    required=False, event=True),
+             _annex("placement_type", "Placement Type", required=False),
+             _annex("placement_provider", "Placement Provider", required=False)),
+    **_ANNEX_A,
+)
+ANNEX_A_CARE_LEAVERS = Contract(
+    table="annex_a_list9_care_leavers", sheet="List 9", key=("council_code", "child_id"),
+    description="Annex A list 9: care leavers and their current status",
+    columns=(_ANNEX_CHILD, _ANNEX_GENDER,
+             _annex("dob", "Date of Birth", "date", event=True),
+             _annex("eligibility", "Eligibility Category", required=False),
+             _annex("in_touch", "LA in Touch"),
+             _annex("accommodation_type", "Type of Accommodation", required=False),
+             _annex("suitability", "Suitability of Accommodation", required=False),
+             _annex("activity", "Activity Status", required=False)),
+    **_ANNEX_A,
+)
+ANNEX_A = (ANNEX_A_CONTACTS, ANNEX_A_REFERRALS, ANNEX_A_ASSESSMENTS, ANNEX_A_SECTION47,
+           ANNEX_A_CP_PLANS, ANNEX_A_CHILDREN_IN_CARE, ANNEX_A_CARE_LEAVERS)
+
+CONTRACTS = SSDA903 + CIN_CENSUS + LOCAL_LISTS + ANNEX_A
