@@ -53,13 +53,12 @@ def cin_config() -> str:
     groups are rows of `parts` (one per <Child> child) and a referral's fields and its assessments,
     S47s and plans are rows of `items` (one per <CINdetails> child); rows are put back together by
     the level indices in polars."""
-    from scorecard.sources.social_care import CIN_CHILDREN, CIN_REFERRALS
+    from scorecard.sources.social_care import CIN_CENSUS, CIN_CHILDREN, CIN_REFERRALS
 
     def field(name: str, path: str) -> str:
         return (f"      - {{name: {name}, xml_path: {path}, data_type: Utf8, "
                 "nullable: true}\n")
 
-    from scorecard.sources.social_care import CIN_CENSUS
     contracts = {c.table: c for c in CIN_CENSUS}
     parts = "".join(field(f"{g}__{h}", f"{_CHILD}/{g}/{h}") for g in _GROUPS
                     for h in [c.file_header for c in CIN_CHILDREN.columns] + ["GenderCurrent"])
