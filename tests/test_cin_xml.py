@@ -507,3 +507,28 @@ def test_a_census_on_one_line_numbers_rows_by_position(tmp_path):
     assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (4, 2, 2)
     assert con.execute("SELECT row_number, reason FROM quarantine.rows ORDER BY 1").fetchall() == [
         (3, "not a valid date (yyyy-mm-dd)"), (4, "required value missing")]
+
+
+def test_rows_beyond_line_65535_keep_the_line_their_element_starts_on(tmp_path):
+    """libxml2 keeps a node's line in 16 bits; past line 65,535 lxml answers with the line where
+    the element's first text ends: one line too far for a `<Child>` whose content starts on the
+    next line. Every row's number is still its start tag's line, indented or compact (C3)."""
+    padding = "".join(f"<Note>{n}</Note>\n" for n in range(70_000))
+    compact = ("    <Child><ChildIdentifiers><LAchildID>C3</LAchildID></ChildIdentifiers>"
+               "<CINdetails><CINreferralDate>2023-01-01</CINreferralDate><Assessments/>"
+               "</CINdetails></Child>\n")
+    text = CENSUS.replace("    </Source>\n", "    </Source>\n" + padding).replace(
+        "  </Children>", compact + "  </Children>")
+    tables = read_cin_census(write(tmp_path, text), "916")
+    assert line_of(text, "<Child>", 1) > 70_000  # every child starts past line 65,535
+    assert tables["cin_children"].select("_row_number", "la_child_id").rows() == [
+        (line_of(text, "<Child>", 1), "C1"), (line_of(text, "<Child>", 2), "C2"),
+        (line_of(text, "<Child><ChildIdentifiers><LAchildID>C3"), "C3")]
+    assert tables["cin_referrals"]["_row_number"].to_list() == [
+        line_of(text, "<CINdetails>", n) for n in (1, 2, 3, 4, 5)]
+    assert tables["cin_assessments"]["_row_number"].to_list() == [
+        line_of(text, "<Assessments>", 1), line_of(text, "<Assessments>", 2),
+        line_of(text, "<Assessments/>")]
+    assert tables["cin_section47"]["_row_number"].to_list() == [line_of(text, "<Section47>")]
+    assert tables["cin_cp_plans"]["_row_number"].to_list() == [
+        line_of(text, "<ChildProtectionPlans>")]

@@ -235,6 +235,22 @@ def _add_row(rows: dict[str, list], contract: Contract, line: int,
     return len(rows["_row_number"]) - 1
 
 
+def _line(element: etree._Element) -> int:
+    """The line the element starts on. libxml2 keeps a node's line in 16 bits: from line 65,535
+    on it answers with the line of the element's first text node, which it records where that
+    text ends (a `<Child>` followed by a line break and indentation: one line too far), or, with
+    no text first, of its first child element (whose start tag is then on the same line)."""
+    line = element.sourceline
+    if line is None or line < 65535:
+        return line
+    if element.text:
+        return line - element.text.count("\n")
+    first = next(iter(element), None)
+    if first is not None:
+        return _line(first)
+    return line - (element.tail or "").count("\n")  # empty: the next sibling's text decides
+
+
 def _path(element: etree._Element) -> str:
     """Where an element is, by local names from the root (no values): `Message/Children/Child`."""
     names = [_local(element)] + [_local(a) for a in element.iterancestors()]
@@ -252,7 +268,7 @@ def _misplaced(element: etree._Element, rows: dict[str, dict[str, list]],
         la_child_id = _value(parents[:1], "LAchildID")
     else:
         parents = [_texts(_by_name(element))]
-    index = _add_row(rows[contract.table], contract, element.sourceline, parents, la_child_id,
+    index = _add_row(rows[contract.table], contract, _line(element), parents, la_child_id,
                      None)
     problems[contract.table].append(
         (index, name, _path(element),
@@ -281,25 +297,25 @@ def _take_child(child: etree._Element, rows: dict[str, dict[str, list]],
     elements = _by_name(child)
     groups = [_texts(_by_name(elements[g][0])) if g in elements else {} for g in _CHILD_GROUPS]
     la_child_id = _value(groups[:1], "LAchildID")
-    index = _add_row(rows[CIN_CHILDREN.table], CIN_CHILDREN, child.sourceline, groups,
+    index = _add_row(rows[CIN_CHILDREN.table], CIN_CHILDREN, _line(child), groups,
                      la_child_id, None)
     unknown = next((e for name, found in elements.items() if name not in _CHILD_PARTS
                     for e in found if not _holds_records(e)), None)
     if unknown is not None:
         problems[CIN_CHILDREN.table].append(
             (index, _local(unknown), _path(unknown),
-             f"<Child> holds <{_local(unknown)}> (line {unknown.sourceline}), which the CIN census "
+             f"<Child> holds <{_local(unknown)}> (line {_line(unknown)}), which the CIN census "
              "schema does not put there: what it holds is not read"))
     referrals = [(referral, _by_name(referral)) for referral in elements.get("CINdetails", [])]
     taken = 1 + sum(1 + sum(len(inside.get(_ELEMENT[c.table], ())) for c in _NESTED)
                     for _, inside in referrals)
     if sum(1 for _ in child.iter(*_RECORD_TAGS)) == taken:  # all in place: the usual case
         for number, (referral, inside) in enumerate(referrals, start=1):
-            _add_row(rows[CIN_REFERRALS.table], CIN_REFERRALS, referral.sourceline,
+            _add_row(rows[CIN_REFERRALS.table], CIN_REFERRALS, _line(referral),
                      [_texts(inside)], la_child_id, number)
             for contract in _NESTED:
                 for element in inside.get(_ELEMENT[contract.table], ()):
-                    _add_row(rows[contract.table], contract, element.sourceline,
+                    _add_row(rows[contract.table], contract, _line(element),
                              [_texts(_by_name(element))], la_child_id, number)
         return
     numbers = {id(referral): number for number, (referral, _) in enumerate(referrals, start=1)}
@@ -309,11 +325,11 @@ def _take_child(child: etree._Element, rows: dict[str, dict[str, list]],
             continue
         name, parent = _local(element), element.getparent()
         if name == "CINdetails" and parent is child:
-            _add_row(rows[CIN_REFERRALS.table], CIN_REFERRALS, element.sourceline,
+            _add_row(rows[CIN_REFERRALS.table], CIN_REFERRALS, _line(element),
                      [_texts(texts[id(element)])], la_child_id, numbers[id(element)])
         elif (name in ("Assessments", "Section47", "ChildProtectionPlans")
               and _local(parent) == "CINdetails" and parent.getparent() is child):
-            _add_row(rows[_RECORDS[name].table], _RECORDS[name], element.sourceline,
+            _add_row(rows[_RECORDS[name].table], _RECORDS[name], _line(element),
                      [_texts(_by_name(element))], la_child_id, numbers[id(parent)])
         else:
             _misplaced(element, rows, problems, la_child_id)
@@ -433,7 +449,7 @@ def _read(path: Path, expected_council: str | None) -> CinTables:
             else:
                 reason = _unknown_container(element)
                 if reason is not None and (element.sourceline, element.tag) not in holding:
-                    index = _add_row(rows[CIN_CHILDREN.table], CIN_CHILDREN, element.sourceline,
+                    index = _add_row(rows[CIN_CHILDREN.table], CIN_CHILDREN, _line(element),
                                      [], None, None)
                     problems[CIN_CHILDREN.table].append((index, name, _path(element), reason))
             _drop(element)
