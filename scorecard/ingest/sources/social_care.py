@@ -287,7 +287,7 @@ def _annex(name: str, header: str, kind: str = "text", **options) -> Column:
 
 _ANNEX_CHILD = Column("child_id", "text", header="Child Unique ID", identifier=True)
 _ANNEX_GENDER = _annex("gender", "Gender", required=False)
-_ANNEX_DOB = _annex("dob", "Date of Birth", "date", required=False, event=True)
+_ANNEX_DOB = _annex("dob", "Date of Birth", "date", required=False, event=True, staged_as="")
 _COUNT = {"kind": "integer", "required": False, "minimum": 0}
 
 ANNEX_A_CONTACTS = Contract(
@@ -314,10 +314,11 @@ ANNEX_A_ASSESSMENTS = Contract(
     key=("council_code", "child_id", "assessment_start_date"),
     description="Annex A list 4: (continuous) assessments in the period",
     columns=(_ANNEX_CHILD, _ANNEX_GENDER, _ANNEX_DOB,
-             _annex("assessment_start_date", "Continuous Assessment Start Date", "date", event=True),
+             _annex("assessment_start_date", "Continuous Assessment Start Date", "date", event=True,
+                    staged_as="start_date"),
              _annex("child_seen", "Child Seen During Continuous Assessment", required=False),
              _annex("assessment_authorised_date", "Continuous Assessment Date of Authorisation",
-                    "date", required=False, event=True)),
+                    "date", required=False, event=True, staged_as="authorised_date")),
     **_ANNEX_A,
 )
 ANNEX_A_SECTION47 = Contract(
@@ -343,9 +344,10 @@ ANNEX_A_CP_PLANS = Contract(
     key=("council_code", "child_id", "cpp_start_date"),
     description="Annex A list 7: children on a child protection plan in the period",
     columns=(_ANNEX_CHILD, _ANNEX_GENDER, _ANNEX_DOB,
-             _annex("cpp_start_date", "Child Protection Plan Start Date", "date", event=True),
+             _annex("cpp_start_date", "Child Protection Plan Start Date", "date", event=True,
+                    staged_as="plan_start"),
              _annex("cpp_end_date", "Child Protection Plan End Date", "date", required=False,
-                    event=True),
+                    event=True, staged_as="plan_end"),
              _annex("previous_cpp", "Number of Previous Child Protection Plans", **_COUNT)),
     **_ANNEX_A,
 )
@@ -354,16 +356,17 @@ ANNEX_A_CHILDREN_IN_CARE = Contract(
     key=("council_code", "child_id", "lac_start_date"),
     description="Annex A list 8: children looked after in the period, with their latest placement",
     columns=(_ANNEX_CHILD, _ANNEX_GENDER, _ANNEX_DOB,
-             _annex("lac_start_date", "Date Started to be Looked After", "date", event=True),
+             _annex("lac_start_date", "Date Started to be Looked After", "date", event=True,
+                    staged_as="looked_after_start"),
              _annex("uasc", "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months "
                     "(Y/N)", required=False),
              _annex("legal_status", "Child's Legal Status", required=False),
              _annex("placements_last_12_months", "Number of Placements in the Last 12 months",
                     **_COUNT),
              _annex("ceased_date", "Date Ceased to be Looked After", "date", required=False,
-                    event=True),
+                    event=True, staged_as="looked_after_end"),
              _annex("placement_start_date", "Start Date of Most Recent Placement", "date",
-                    required=False, event=True),
+                    required=False, event=True, staged_as="placement_start"),
              _annex("placement_type", "Placement Type", required=False),
              _annex("placement_provider", "Placement Provider", required=False)),
     **_ANNEX_A,
@@ -372,7 +375,7 @@ ANNEX_A_CARE_LEAVERS = Contract(
     table="annex_a_list9_care_leavers", sheet="List 9", key=("council_code", "child_id"),
     description="Annex A list 9: care leavers and their current status",
     columns=(_ANNEX_CHILD, _ANNEX_GENDER,
-             _annex("dob", "Date of Birth", "date", event=True),
+             _annex("dob", "Date of Birth", "date", event=True, staged_as="birth_date"),
              _annex("eligibility", "Eligibility Category", required=False),
              _annex("in_touch", "LA in Touch"),
              _annex("accommodation_type", "Type of Accommodation", required=False),
