@@ -321,7 +321,8 @@ def _record_loads(con, extracts: list, run_id: str) -> None:
         f"_source_file AS source_file, count(*) AS n FROM {c.raw_table} GROUP BY ALL"
         for c in dict.fromkeys(e.contract for e in extracts))
     con.execute(f"""
-        INSERT INTO meta.loads
+        INSERT INTO meta.loads (load_id, run_id, source, source_table, source_file, extract_date,
+                                sha256, rows_in, rows_loaded, rows_quarantined, reloaded, loaded_at)
         SELECT l.load_id, {_sql_text(run_id)}, l.source, l.source_table, l.source_file,
                l.extract_date, l.sha256, coalesce(c.n, 0), coalesce(c.n, 0), 0, true, now()
         FROM _loads AS l LEFT JOIN ({counted}) AS c USING (source, source_table, source_file)""")

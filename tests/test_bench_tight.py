@@ -16,6 +16,10 @@ PIPELINE_RUN, RERUN, TIGHT_RUN = "20230707T060000-aaaaaa", "20230707T070000-bbbb
 FILE = "/landing/social_care/2023-07-07/916/header.csv"
 
 
+LOADED = ("load_id, run_id, source, source_table, source_file, extract_date, sha256, rows_in, "
+          "rows_loaded, rows_quarantined, reloaded, loaded_at")  # no column map: files in our layout
+
+
 def warehouse(path, run_id: str, *, rows=(("C1", "1"), ("C2", "2")), mart_value=7,
               source_file=FILE, rows_loaded=2, rerun: str | None = None):
     con = duckdb.connect(str(path))
@@ -31,11 +35,11 @@ def warehouse(path, run_id: str, *, rows=(("C1", "1"), ("C2", "2")), mart_value=
     for number, (child, sex) in enumerate(rows, start=2):
         con.execute("INSERT INTO raw.social_care__header VALUES (?, '916', ?, ?, ?, ?)",
                     [number, child, sex, load_id, source_file])
-    con.execute("INSERT INTO meta.loads VALUES (?, ?, 'social_care', 'header', ?, "
+    con.execute("INSERT INTO meta.loads (" + LOADED + ") VALUES (?, ?, 'social_care', 'header', ?, "
                 "DATE '2023-07-07', 'abc', 2, ?, 0, true, now())",
                 [load_id, run_id, FILE, rows_loaded])
     if rerun:  # the unchanged rerun records the same file as kept
-        con.execute("INSERT INTO meta.loads VALUES (?, ?, 'social_care', 'header', ?, "
+        con.execute("INSERT INTO meta.loads (" + LOADED + ") VALUES (?, ?, 'social_care', 'header', ?, "
                     "DATE '2023-07-07', 'abc', 2, 2, 0, false, now())",
                     [f"{rerun}:social_care__header:916", rerun, FILE])
     con.execute("CREATE TABLE marts.mart_scorecard AS SELECT 'CA01' AS kpi, ? AS value, "

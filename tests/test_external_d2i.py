@@ -308,7 +308,8 @@ def test_census_for_another_council_is_refused(tmp_path):
 
 def test_raw_suites_accept_what_the_contracts_loaded(loaded_903):
     suites = [s for s in quality.load_suites(config.EXPECTATIONS_DIR)
-              if s.name.startswith("raw__social_care__")]
+              if s.name.startswith("raw__social_care__")
+              and "annex_a" not in s.name]  # no Annex A workbook sent: the gate skips its suites
     assert len(suites) == 17
     con = duckdb.connect(str(loaded_903["warehouse"]))
     try:

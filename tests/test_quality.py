@@ -465,7 +465,7 @@ def test_the_default_gate_never_imports_great_expectations():
     unimported; asking for the GX engine imports it."""
     script = (
         "import sys, duckdb\n"
-        "from scorecard import config, pipeline, quality\n"
+        "from scorecard import config, pipeline\nfrom scorecard.gate import quality\n"
         "con = duckdb.connect()\n"
         "con.execute('create schema raw')\n"
         "con.execute(\"create table raw.hr_sap__riddor_reports as select '123' council_code\")\n"

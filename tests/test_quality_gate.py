@@ -173,7 +173,10 @@ def test_load_counts_that_do_not_add_up_block_publication(tmp_path):
 
 
 def test_the_reconciliation_counts_every_raw_table_of_the_contracts():
-    sql = (config.SQL_DIR / "marts" / "mart_load_reconciliation.sql").read_text(encoding="utf-8")
+    path = config.SQL_DIR / "marts" / "mart_load_reconciliation.sql"
+    files = models._files(config.SQL_DIR, ())
+    context = models.template_context(models.catalogue_codes(), files)
+    sql = models.render(path, path.read_text(encoding="utf-8"), context)  # the SQL as run
     counted = re.findall(r"SELECT '(raw\.\w+)'(?: AS raw_table)?, _source_file(?: AS source_file)?, "
                          r"count\(\*\)(?: AS raw_rows)?\s+FROM (raw\.\w+) GROUP BY ALL", sql)
     assert all(label == table for label, table in counted)
@@ -317,9 +320,9 @@ def test_suite_code_lists_follow_the_catalogue_and_the_contracts():
     loaded = {s.name: s for s in quality.load_suites(config.EXPECTATIONS_DIR)}
 
     def kwargs(name, expectation, **match):
-        (found,) = [e.configuration.kwargs for e in loaded[name].expectations
+        (found,) = [e.kwargs for e in loaded[name].expectations
                     if e.expectation_type == expectation
-                    and all(e.configuration.kwargs.get(k) == v for k, v in match.items())]
+                    and all(e.kwargs.get(k) == v for k, v in match.items())]
         return found
     for name in ("marts__fct_kpi_values", "marts__fct_kpi_detail"):
         in_set = kwargs(name, "expect_column_values_to_be_in_set", column="kpi_code")

@@ -76,4 +76,39 @@ SOCIAL_CARE_GOOD_ROWS = {
         {"council_code": "123", "child_id": "566910", "month": "2023-05", "sessions_possible": "38",
          "sessions_missed": "4"},
     ],
+    # Ofsted Annex A lists, as the reader writes them (ISO dates, codes from Ofsted's lists)
+    "raw.social_care__annex_a_list1_contacts": [
+        {"council_code": "123", "child_id": "A1", "gender": "F", "dob": "2015-02-03",
+         "contact_date": "2023-04-03", "contact_source": "1A"},
+    ],
+    "raw.social_care__annex_a_list3_referrals": [
+        {"council_code": "123", "child_id": "A1", "gender": "F", "dob": "2015-02-03",
+         "referral_date": "2023-04-04", "referral_source": "3A", "referral_nfa": "N",
+         "referrals_last_12_months": "1"},
+    ],
+    "raw.social_care__annex_a_list4_assessments": [
+        {"council_code": "123", "child_id": "A1", "gender": "F", "dob": "2015-02-03",
+         "assessment_start_date": "2023-04-04", "child_seen": "Y",
+         "assessment_authorised_date": "2023-05-10"},
+    ],
+    "raw.social_care__annex_a_list5_section47": [
+        {"council_code": "123", "child_id": "A1", "gender": "F", "dob": "2015-02-03",
+         "s47_start_date": "2023-04-05", "icpc_unnecessary": "N", "icpc_date": "2023-04-20",
+         "icpc_resulted_in_plan": "Y", "s47_last_12_months": "1", "icpcs_last_12_months": "1"},
+    ],
+    "raw.social_care__annex_a_list7_cp_plans": [
+        {"council_code": "123", "child_id": "A1", "gender": "F", "dob": "2015-02-03",
+         "cpp_start_date": "2023-04-20", "cpp_end_date": None, "previous_cpp": "0"},
+    ],
+    "raw.social_care__annex_a_list8_children_in_care": [
+        {"council_code": "123", "child_id": "A2", "gender": "M", "dob": "2012-07-08",
+         "lac_start_date": "2021-09-01", "uasc": "N", "legal_status": "C2",
+         "placements_last_12_months": "1", "ceased_date": None, "placement_start_date": "2022-01-10",
+         "placement_type": "U1", "placement_provider": "PR1"},
+    ],
+    "raw.social_care__annex_a_list9_care_leavers": [
+        {"council_code": "123", "child_id": "A3", "gender": "F", "dob": "2004-05-01",
+         "eligibility": "FORMER_RELEVANT", "in_touch": "YES", "accommodation_type": "B",
+         "suitability": "1", "activity": "F2"},
+    ],
 }
