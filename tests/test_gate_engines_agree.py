@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import build_without_prefect
+from conftest import SHARED, build_without_prefect
 from scorecard.config import EXPECTATIONS_DIR
 from scorecard_demo import write_demo_landing
+from scorecard_demo.model import DEMO_EXTRACT_DATE
 from scorecard.gate.quality import CheckResult, load_suites, run_suites
 
 # GX runs every suite three times here (about a minute of CPU): with the end-to-end tests
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.external]
 
 PERIOD_END = dt.date(2023, 6, 30)
 SAMPLE_ROWS = 3000  # rows of each table the broken copies keep: GX is slow, the faults are not
@@ -39,6 +41,9 @@ ODD_DOUBLES = ["'nan'::DOUBLE", "-1.5", "1e12", "100.5"]
 def demo(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("engines_agree")
     write_demo_landing(root / "landing", "916")
+    # Ofsted's public Annex A sample beside the demo's returns, so its suites meet rows too
+    shutil.copyfile(SHARED / "external" / "liia-annex-a" / "Annex_A.xlsx",
+                    root / "landing" / "social_care" / DEMO_EXTRACT_DATE.isoformat() / "annex_a.xlsx")
     warehouse = root / "warehouse" / "scorecard.duckdb"
     build_without_prefect(root / "landing", warehouse, PERIOD_END)
     return warehouse

@@ -43,8 +43,8 @@ def after_calls(function, calls: int):
 
 
 def half_the_models_then_die(discover):
-    def wrapper(sql_dir):
-        found = discover(sql_dir)
+    def wrapper(*args, **kwargs):
+        found = discover(*args, **kwargs)
         yield from found[: len(found) // 2]
         die()
 
