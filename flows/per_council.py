@@ -7,14 +7,17 @@ written as Parquet beside the worker's scratch directory when `staging_dir` is g
 single-writer steps - load into DuckDB, build, gate, publish - stay in one place and only append
 what the workers produced.
 
-`per_council_validation` runs on whatever task runner it is given: the built-in
-`ThreadPoolTaskRunner` locally (the test uses two workers), a `DaskTaskRunner` (prefect-dask) or a
-work pool's workers across machines, unchanged.
+`per_council_validation` runs on whatever task runner the caller gives it with
+`.with_options(task_runner=...)`: the built-in `ThreadPoolTaskRunner` by default, a Dask cluster of
+processes (`dask_task_runner`, prefect-dask) or a work pool's workers across machines, unchanged.
+Each task's result names the worker (host, process id) that validated the council.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 from pathlib import Path
 
 import scorecard  # noqa: F401  (offline settings before Prefect is imported)
@@ -50,7 +53,23 @@ def validate_council(landing: Path, period_end: dt.date,
 
 @task(name="validate-council", cache_policy=NO_CACHE, retries=1)
 def validate_council_task(landing: str, period_end: dt.date, staging_dir: str | None) -> dict:
-    return validate_council(Path(landing), period_end, Path(staging_dir) if staging_dir else None)
+    result = validate_council(Path(landing), period_end, Path(staging_dir) if staging_dir else None)
+    # which machine and process did the work: traces a council back to its worker's log
+    return {**result, "worker": {"host": socket.gethostname(), "pid": os.getpid()}}
+
+
+def dask_task_runner(n_workers: int = 2, address: str | None = None):
+    """A Dask task runner: with `address`, the scheduler of an existing cluster (a regional
+    deployment, docs/scaling.md); without, a LocalCluster of `n_workers` single-threaded worker
+    processes, listening on the loopback interface only and with no dashboard."""
+    from prefect_dask import DaskTaskRunner  # only callers that fan out to Dask pay its import
+
+    if address is not None:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={"n_workers": n_workers, "processes": True, "threads_per_worker": 1,
+                        "host": "127.0.0.1", "dashboard_address": None})
 
 
 @flow(name="per_council_validation", task_runner=ThreadPoolTaskRunner(max_workers=2))
