@@ -4,8 +4,11 @@ small-number suppression and formula escaping in exports."""
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import os
 import stat
+import sys
 
 import duckdb
 import polars as pl
@@ -15,7 +18,8 @@ from conftest import run_without_prefect
 from scorecard.errors import ScorecardError
 from scorecard.publish.export import scorecard_export, write_csv
 from scorecard.spreadsheet_safe import escape_formula
-from scorecard.build.pseudonymise import KEY_VARIABLE, pseudonym, resolve_key
+from scorecard.build.pseudonymise import (KEY_VARIABLE, PYTHON_WHITESPACE, pseudonym, register,
+                                          resolve_key)
 from scorecard.publish.publication import published_path_for
 from test_publication import Q1, small_landing
 
@@ -37,6 +41,47 @@ def test_pseudonyms_are_stable_keyed_and_kind_specific():
     assert pseudonym(key, "child", "916:123456") != pseudonym(other, "child", "916:123456")
     assert pseudonym(key, "child", "916:123456") != pseudonym(key, "worker", "916:123456")
     assert "123456" not in pseudonym(key, "child", "916:123456")
+
+
+def test_the_sql_trims_exactly_what_pythons_strip_trims():
+    assert set(PYTHON_WHITESPACE) == {c for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+
+
+@pytest.mark.parametrize("key", [b"k" * 16, b"a-council-secret-of-some-length", b"x" * 64, b"y" * 65,
+                                 "clé-du-conseil-ü€".encode() * 9])
+def test_pseudonyms_computed_in_sql_are_rfc_2104_hmac_sha256(key, tmp_path):
+    identifiers = ["916:123456", " 916:123456 ", "916:\t12 34\n", "\u3000916:7\x85", "886:UN1",
+                   "916:Zoë", "916:" + "9" * 300, "", None]
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    register(con, key)
+    got = con.execute("SELECT pseudonymise(kind, identifier) FROM (VALUES "
+                      + ", ".join("(?, ?)" for _ in identifiers) + ") t(kind, identifier)",
+                      [v for i in identifiers for v in ("child", i)]).fetchall()
+    # Worked independently of the code under test: the standard library's HMAC of "kind:id".
+    expected = [None if i is None else
+                hmac.new(key, f"child:{i.strip()}".encode(), hashlib.sha256).hexdigest()[:32]
+                for i in identifiers]
+    assert [g for (g,) in got] == expected
+    assert con.execute("SELECT pseudonymise('worker', '916:1')").fetchone()[0] != expected[0]
+
+
+def test_the_key_never_reaches_the_warehouse_file(tmp_path):
+    key = b"a-council-secret-of-some-length"
+    path = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(path))
+    register(con, key)
+    con.execute("CREATE TABLE t AS SELECT pseudonymise('child', '916:' || range::VARCHAR) AS p "
+                "FROM range(1000)")
+    con.close()
+    con = duckdb.connect(str(path))
+    assert con.execute("SELECT count(*) FROM duckdb_functions() "
+                       "WHERE function_name = 'pseudonymise'").fetchone()[0] == 0
+    con.close()
+    padded = key.ljust(64, b"\0")
+    data = path.read_bytes()
+    for secret in (key, bytes(b ^ 0x36 for b in padded).hex().encode(),
+                   bytes(b ^ 0x5C for b in padded).hex().encode()):
+        assert secret not in data and secret.upper() not in data
 
 
 @pytest.fixture(scope="module")

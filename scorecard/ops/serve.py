@@ -62,6 +62,11 @@ def configured_api_url() -> str | None:
     return None
 
 
+RUN_SCOPED_SERVER_OFF = ("SCHEDULER", "LATE_RUNS", "FOREMAN", "REPOSSESSOR", "CANCELLATION_CLEANUP",
+                         "PAUSE_EXPIRATIONS", "DB_VACUUM", "CLEANUP_RECONCILER", "TRIGGERS",
+                         "EVENT_LOGGER")
+
+
 @contextmanager
 def local_server(port: int, ui: bool = True,
                  while_starting: Callable[[], object] | None = None) -> Iterator[str]:
@@ -86,6 +91,11 @@ def local_server(port: int, ui: bool = True,
     # default port (4200) whatever --port says: a UI on another port showed no runs at all.
     env = {**os.environ, "PREFECT_UI_ENABLED": "1" if ui else "0", "PREFECT_UI_API_URL": api_url,
            "PREFECT_SERVER_API_HOST": "127.0.0.1", "PREFECT_SERVER_API_PORT": str(port)}
+    if not ui:
+        # A server that lives for one run keeps only what records the run for the UI (task runs,
+        # events); scheduling, late-run, worker and automation services would only cost start-up
+        # (~1 s of 11 on two cores) and must not schedule the deployment's runs from here.
+        env.update({f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in RUN_SCOPED_SERVER_OFF})
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env=env, preexec_fn=_die_with_parent)
     try:
