@@ -3,7 +3,7 @@
     .venv/bin/python bench/profile_models.py /tmp/b150/warehouse_150/scorecard.duckdb [--top 6]
 
 Works on a copy of the warehouse (a benchmark's `--keep` folder holds one), so the original is
-never changed. Each model is rebuilt in run order exactly as `scorecard.build.models.build` runs
+never changed. Each model is rebuilt in run order with `scorecard.build.models.materialise`, as `build` runs
 it, from the SQL recorded in `meta.model_sql`, and timed; the slowest are then run again under
 `EXPLAIN (ANALYZE, FORMAT json)` and their costliest operators printed with the rows they
 produced. Not part of `make test`: it makes no assertions.
@@ -68,12 +68,11 @@ def main() -> None:
         timings = []
         total_start = time.perf_counter()
         for relation, sql in recorded:
-            select = sql.strip().rstrip(";")
             start = time.perf_counter()
-            con.execute(f"CREATE OR REPLACE TABLE {relation} AS\n{select}")
+            models.materialise(con, relation, sql)
             seconds = time.perf_counter() - start
             rows = con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
-            timings.append((seconds, relation, rows, select))
+            timings.append((seconds, relation, rows, sql.strip().rstrip(";")))
         total = time.perf_counter() - total_start
 
         print(f"{len(timings)} models rebuilt in {total:.2f} s ({args.warehouse})")
@@ -90,8 +89,8 @@ def main() -> None:
         for seconds, relation, _, select in ranked[:args.top]:
             plan_text = con.execute(f"EXPLAIN (ANALYZE, FORMAT json) {select}").fetchone()[1]
             plan = json.loads(plan_text)
-            roots = plan.get("operator") or plan.get("children") or []
-            ops = [(node.get("timing", 0.0), depth, node) for root in roots for depth, node in _operators(root)]
+            ops = [(node.get("timing", 0.0), depth, node)
+                   for root in plan["operator"] for depth, node in _operators(root)]
             print(f"\n== {relation}: {seconds:.2f} s; costliest operators (own time, rows out)")
             for timing, depth, node in sorted(ops, key=lambda o: o[0], reverse=True)[:args.operators]:
                 print(f"  {timing:7.3f} s  {node.get('name', '?'):<22} rows {node.get('intermediate_rows', 0):>12,}"

@@ -181,6 +181,11 @@ def create_macros(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> None:
         con.execute(path.read_text(encoding="utf-8"))
 
 
+def materialise(con: duckdb.DuckDBPyConnection, relation: str, sql: str) -> None:
+    """One model's SELECT as the table `relation` (what `build` does for each, in run order)."""
+    con.execute(f"CREATE OR REPLACE TABLE {relation} AS\n{sql.strip().rstrip(';')}")
+
+
 def build(con: duckdb.DuckDBPyConnection, sql_dir: Path, extra_dirs: Iterable[Path] = ()) -> list[str]:
     """Materialise every model; return the relations built, in order. Templates are rendered
     from the catalogue as loaded (`reference.kpis`), and every model's SQL as run is recorded
@@ -195,9 +200,8 @@ def build(con: duckdb.DuckDBPyConnection, sql_dir: Path, extra_dirs: Iterable[Pa
                     [[n, m.relation, str(m.path), m.sql] for n, m in enumerate(found, start=1)])
     built = []
     for model in found:
-        select = model.sql.strip().rstrip(";")
         try:
-            con.execute(f"CREATE OR REPLACE TABLE {model.relation} AS\n{select}")
+            materialise(con, model.relation, model.sql)
         except duckdb.Error as exc:
             raise ScorecardError(f"{model.path}: {str(exc).splitlines()[0]}") from None
         built.append(model.relation)
