@@ -92,10 +92,13 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
     return text.count("\n", 0, at) + 1
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
+@pytest.fixture(autouse=True, params=["scan", "lxml"])
+def reader(request, monkeypatch):
+    """Every test here runs twice: with a plain census read by the byte scan (`cin_scan`, the
+    default) and with every census read by the lxml walk. Both must give the same answers."""
+    monkeypatch.setattr(cin_xml, "SCAN_FIRST", request.param == "scan")
     cin_xml.clear_cache()
-    yield
+    yield request.param
     cin_xml.clear_cache()
 
 
@@ -145,6 +148,7 @@ def test_rows_lines_and_referral_numbers(tmp_path):
 
 
 def test_each_child_is_cleared_and_dropped_once_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(cin_xml, "SCAN_FIRST", False)  # the lxml walk's own memory rule
     seen = []
     original = cin_xml._take_child
 
@@ -468,6 +472,7 @@ def test_elements_outside_children_are_freed_as_they_end(tmp_path, monkeypatch):
     items = "".join(f"<Item><Code>{n}</Code></Item>\n" for n in range(1000))
     text = CENSUS.replace("    </Source>\n", "    </Source>\n" + junk).replace(
         "  <Children>", f"  <Padding>\n{items}  </Padding>\n  <Children>")
+    monkeypatch.setattr(cin_xml, "SCAN_FIRST", False)  # the lxml walk's own memory rule
     sizes = []
     original = cin_xml._take_child
 
