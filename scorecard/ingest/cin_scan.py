@@ -110,10 +110,10 @@ class _Scan:
         except UnicodeDecodeError:
             raise _NotPlain("not UTF-8") from None
         _require(data.find(b"&", start) < 0, "entity or character reference")
-        at = data.find(b"\xef\xbf")  # U+FFFx: U+FFFE and U+FFFF are not XML characters
+        at = data.find(b"\xef")  # U+Fxxx: U+FFFE and U+FFFF are not XML characters
         while at >= 0:
-            _require(data[at + 2:at + 3] not in (b"\xbe", b"\xbf"), "U+FFFE or U+FFFF")
-            at = data.find(b"\xef\xbf", at + 2)
+            _require(data[at + 1:at + 3] not in (b"\xbf\xbe", b"\xbf\xbf"), "U+FFFE or U+FFFF")
+            at = data.find(b"\xef", at + 1)
         raw = np.frombuffer(data, dtype=np.uint8)
         self.raw = raw
         low = np.flatnonzero(raw < 0x20)  # line feeds, tabs, carriage returns and nothing else
@@ -159,23 +159,31 @@ class _Scan:
         self.name_id = np.zeros(len(opens), dtype=np.int64)
         self.name_id[starts], self.names = _intern(raw, name_at[starts], length[starts],
                                                    [w[starts] for w in words])
+        # Grouped by depth (a stable sort: document order within a depth), an element's start
+        # and end tags are neighbours, and the parent of an element at depth d is the last
+        # element at depth d - 1 that starts before it.
+        order = np.argsort(depth.astype(np.uint8), kind="stable")
+        paired = order[~empty[order]]
+        holders, closing = paired[0::2], paired[1::2]
+        _require(len(holders) == len(closing) and not is_end[holders].any()
+                 and is_end[closing].all() and (depth[holders] == depth[closing]).all()
+                 and (length[holders] == length[closing]).all()
+                 and all((w[holders] == w[closing]).all() for w in words), "end tag does not match")
+        self.name_id[closing] = self.name_id[holders]
+        span = len(opens) + 1
+        keys = depth[holders] * span + holders
         self.parent = np.full(len(opens), -1, dtype=np.int64)
-        by_depth = depth[starts]
-        for level in range(1, int(depth.max()) + 1):
-            holders = starts[(by_depth == level) & ~empty[starts]]
-            closing = np.flatnonzero(is_end & (depth == level))
-            _require(len(holders) == len(closing) and (length[holders] == length[closing]).all()
-                     and all((w[holders] == w[closing]).all() for w in words),
-                     "end tag does not match")
-            self.name_id[closing] = self.name_id[holders]
-            inner = starts[by_depth == level + 1]
-            if len(inner):
-                self.parent[inner] = holders[np.searchsorted(holders, inner) - 1]
+        inner = starts[depth[starts] > 1]
+        self.parent[inner] = holders[np.searchsorted(keys, (depth[inner] - 1) * span + inner) - 1]
         self.starts = starts
+        by_name = np.argsort(self.name_id[starts], kind="stable")
+        cuts = np.searchsorted(self.name_id[starts][by_name], np.arange(len(self.names) + 1))
+        self._named = {name: starts[by_name[cuts[i]:cuts[i + 1]]]
+                       for i, name in enumerate(self.names)}
 
     def named(self, name: str) -> np.ndarray:
         """Start tags (in document order) of elements with this name."""
-        return self.starts[self.is_named(self.starts, name)]
+        return self._named.get(name, self.starts[:0])
 
     def is_named(self, tags: np.ndarray, *names: str) -> np.ndarray:
         """Which of the tags have one of these names (the root's parent, -1, has none)."""
