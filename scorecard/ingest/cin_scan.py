@@ -47,7 +47,8 @@ from scorecard.ingest.sources.social_care import (
     CIN_SECTION47,
 )
 
-PLAIN_LIMIT = 256 << 20  # bytes; above it lxml streams the file in bounded memory
+PLAIN_LIMIT = 64 << 20  # bytes; the scan holds ~9x the file (a 23 MB census: 210 MB); above
+# this lxml streams the file in bounded memory instead
 MAX_NAME = 64  # bytes in a tag name; longer is not a census
 MAX_DEPTH = 12  # the schema's deepest element is at 7
 
