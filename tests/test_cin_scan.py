@@ -215,6 +215,7 @@ def test_data_to_insight_censuses_are_read_by_the_scan_as_by_lxml(name, council)
     assert read_by(path, council) == "scan"
 
 
+@pytest.mark.slow  # builds the demo council (7 s)
 def test_the_demo_census_is_read_by_the_scan_as_by_lxml(tmp_path):
     import random  # noqa: PLC0415
     from scorecard_demo.cin_census import write_cin_census  # noqa: PLC0415 (demo only)

@@ -159,6 +159,7 @@ def test_independent_kpis_reproduce_the_seed(landing: Path) -> None:
 # --- (2) determinism ------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # two whole demo landings (14 s): make test-slow and CI
 def test_generation_is_byte_for_byte_deterministic(tmp_path: Path) -> None:
     first = write_demo_landing(tmp_path / "a", COUNCIL)
     second = write_demo_landing(tmp_path / "b", COUNCIL)

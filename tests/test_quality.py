@@ -441,6 +441,7 @@ def test_the_gate_skips_gx_batch_fingerprints_and_restores_the_setting(suites, m
     assert hashed == [] and engine.HASH_THRESHOLD == before
 
 
+@pytest.mark.slow  # a fresh interpreter imports GX (12 s); the GX engine is not the default
 def test_great_expectations_is_imported_in_the_background(tmp_path):
     """The flow starts GX's import at the start of a run; in a fresh interpreter, where GX is not
     yet imported, the thread imports it and does not keep the process alive."""
@@ -462,7 +463,7 @@ def test_great_expectations_is_imported_in_the_background(tmp_path):
 
 def test_the_default_gate_never_imports_great_expectations():
     """Loading the suites and running them on a table, as pipeline.check does, leaves GX
-    unimported; asking for the GX engine imports it."""
+    unimported. (The GX engine's import is `test_one_gx_context_per_call`'s.)"""
     script = (
         "import sys, duckdb\n"
         "from scorecard import config, pipeline\nfrom scorecard.gate import quality\n"
@@ -473,16 +474,12 @@ def test_the_default_gate_never_imports_great_expectations():
         "          if s.table == 'raw.hr_sap__riddor_reports']\n"
         "results = quality.run_suites(con, suites)\n"
         "print(len(results), sum(not r.success for r in results), 'great_expectations' in sys.modules)\n"
-        "quality.run_suites(con, suites, engine='gx')\n"
-        "print('great_expectations' in sys.modules)\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "SCORECARD_GATE_ENGINE"}
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    first, second = done.stdout.splitlines()
-    count, failed, imported = first.split()
+    count, failed, imported = done.stdout.split()
     assert int(count) > 5 and int(failed) > 0 and imported == "False"  # the checks did run
-    assert second == "True"
 
 
 def test_the_engine_comes_from_the_argument_then_the_environment(monkeypatch):
