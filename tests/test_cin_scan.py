@@ -164,6 +164,9 @@ def test_the_scan_keeps_the_lxml_rules_the_census_cannot_choose_between(tmp_path
     ("XML 1.1", 'version="1.0"', 'version="1.1"'),
     ("a '<' in a value", "<UPN>A123456789012</UPN>", "<UPN>A1<23</UPN>"),
     ("a name starting with a digit", "<UPN>A123456789012</UPN>", "<1UPN>A123456789012</1UPN>"),
+    ("a value of a mebibyte", "<UPN>A123456789012</UPN>", "<UPN>" + "x" * (1 << 20) + "1</UPN>"),
+    ("a text of eleven megabytes", "<UPN>A123456789012</UPN>",
+     "<UPN>A123456789012</UPN><Note>" + "x" * 11_000_000 + "</Note>"),
 ])
 def test_the_scan_declines_what_is_not_plain(tmp_path, change, old, new):
     assert old in CENSUS

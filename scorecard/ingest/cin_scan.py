@@ -21,6 +21,7 @@ and declines the rest, however legal. Plain means:
   `<ChildCharacteristics>` (at most one of each) and `<CINdetails>`; a record element
   (`<Child>`, `<CINdetails>`, `<Assessments>`, `<Section47>`, `<ChildProtectionPlans>`) nowhere
   else; one `<LEA>`, at `Message/Header/Source/LEA`, a three-digit code that is the council's;
+* no text between two tags longer than MAX_TEXT;
 * every element the contract reads a column from is a leaf, at most once in its record (a
   child's two groups together; `Sex` and `GenderCurrent` are one column), with no carriage
   return inside its value; `LAchildID` is in `<ChildIdentifiers>`.
@@ -50,6 +51,7 @@ from scorecard.ingest.sources.social_care import (
 PLAIN_LIMIT = 64 << 20  # bytes; the scan holds ~9x the file (a 23 MB census: 210 MB); above
 # this lxml streams the file in bounded memory instead
 MAX_NAME = 64  # bytes in a tag name; longer is not a census
+MAX_TEXT = 1 << 20  # bytes between two tags; no census value is that long
 MAX_DEPTH = 12  # the schema's deepest element is at 7
 
 _DECLARATION = re.compile(
@@ -140,6 +142,8 @@ class _Scan:
             _require(not ((raw[closes - 1] == ord("]")) & (raw[closes - 2] == ord("]"))).any(),
                      "]]> in text")
         _require((opens < ends).all() and (opens[1:] > ends[:-1]).all(), "'<' inside a tag")
+        # libxml2 refuses a text node over 10 MB (lxml's huge_tree is off): such a file is lxml's
+        _require(len(opens) < 2 or int((opens[1:] - ends[:-1]).max()) <= MAX_TEXT, "a huge text")
         outside = data[start:opens[0]] + data[ends[-1] + 1:]
         _require(not outside.strip(b" \t\r\n"), "text outside the root")
 
