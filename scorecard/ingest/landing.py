@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scorecard.ingest.column_map import MAP_FILE, load_column_map
@@ -100,7 +102,6 @@ def _folder_extracts(folder: Path, contracts: list[Contract], extract_date: dt.d
                                 f"{council_code}, but the folder is council {folder.name}'s")
         council_code = folder.name
     found = []
-    hashes: dict[Path, str] = {}
     for contract in contracts:
         path = folder / contract.file_name
         if not path.is_file():
@@ -113,9 +114,7 @@ def _folder_extracts(folder: Path, contracts: list[Contract], extract_date: dt.d
         if contract.council_code_from == "manifest" and council_code is None:
             raise ContractError(folder / MANIFEST, None, "council_code",
                                 f"required: {contract.file_name} carries no council code")
-        if path not in hashes:
-            hashes[path] = _sha256(path)
-        found.append(ExtractFile(contract, path, extract_date, hashes[path], council_code,
+        found.append(ExtractFile(contract, path, extract_date, _TO_HASH, council_code,
                                  *(mapped or (None, None))))
     return found
 
@@ -178,4 +177,16 @@ def find_extracts(landing: Path, period_end: dt.date) -> list[ExtractFile]:
         column_map = find_column_map(source_dir)
         for each in councils or [folder]:
             found.extend(_folder_extracts(each, contracts, usable[-1], bool(councils), column_map))
-    return found
+    return _hashed(found)
+
+
+_TO_HASH = "(to hash)"  # a present file's sha256 until `_hashed` fills it in
+
+
+def _hashed(found: list[ExtractFile]) -> list[ExtractFile]:
+    """The files with their SHA-256, hashed on worker threads (hashlib releases the GIL: a
+    national landing zone is ~4 GB); a file read by several contracts is hashed once."""
+    paths = list(dict.fromkeys(e.path for e in found if e.sha256 == _TO_HASH))
+    with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
+        hashes = dict(zip(paths, pool.map(_sha256, paths)))
+    return [replace(e, sha256=hashes[e.path]) if e.sha256 == _TO_HASH else e for e in found]

@@ -138,26 +138,45 @@ def plan_table(con: duckdb.DuckDBPyConnection, contract: Contract,
         con.execute("DELETE FROM quarantine.rows WHERE source = ? AND source_table = ?",
                     [contract.source, contract.table])
         return {}
-    kept = list(keep)
-    con.execute(f"DELETE FROM {contract.raw_table} WHERE NOT list_contains(?, _source_file)", [kept])
-    con.execute("DELETE FROM quarantine.rows WHERE source = ? AND source_table = ? "
-                "AND NOT list_contains(?, source_file)", [contract.source, contract.table, kept])
+    if held.keys() - keep.keys():  # else the table holds only kept files: nothing to scan for
+        kept = list(keep)
+        con.execute(f"DELETE FROM {contract.raw_table} WHERE NOT list_contains(?, _source_file)",
+                    [kept])
+        con.execute("DELETE FROM quarantine.rows WHERE source = ? AND source_table = ? "
+                    "AND NOT list_contains(?, source_file)", [contract.source, contract.table, kept])
     return keep
 
 
-def record_reuse(con: duckdb.DuckDBPyConnection, extract: ExtractFile, run_id: str,
-                 counts: tuple) -> LoadResult:
-    """Record that this run keeps the rows an earlier run loaded from the same file."""
-    contract = extract.contract
-    load_id = _load_id(extract, run_id)
-    rows_in, rows_loaded, rows_quarantined = counts[1:4]
-    con.execute(
-        f"INSERT INTO meta.loads ({LOAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?, ?)",
-        [load_id, run_id, contract.source, contract.table, str(extract.path), extract.extract_date,
-         extract.sha256, rows_in, rows_loaded, rows_quarantined, dt.datetime.now(dt.timezone.utc),
-         *_map_lineage(extract)])
-    return LoadResult(load_id, contract.raw_table, str(extract.path), rows_in, rows_loaded,
-                      rows_quarantined, reloaded=False)
+_LOADS_SCHEMA = {
+    "load_id": pl.String, "run_id": pl.String, "source": pl.String, "source_table": pl.String,
+    "source_file": pl.String, "extract_date": pl.Date, "sha256": pl.String, "rows_in": pl.Int64,
+    "rows_loaded": pl.Int64, "rows_quarantined": pl.Int64, "reloaded": pl.Boolean,
+    "loaded_at": pl.Datetime("us", "UTC"), "column_map": pl.String, "column_map_sha256": pl.String,
+}
+
+
+def record_reuse(con: duckdb.DuckDBPyConnection, reused: list[tuple[ExtractFile, tuple]],
+                 run_id: str) -> list[LoadResult]:
+    """Record that this run keeps the rows earlier runs loaded from these files (each with the
+    counts `plan_table` returned for it), in one insert: a national rerun keeps thousands."""
+    now = dt.datetime.now(dt.timezone.utc)
+    rows, results = [], []
+    for extract, counts in reused:
+        contract = extract.contract
+        load_id = _load_id(extract, run_id)
+        rows_in, rows_loaded, rows_quarantined = counts[1:4]
+        rows.append((load_id, run_id, contract.source, contract.table, str(extract.path),
+                     extract.extract_date, extract.sha256, rows_in, rows_loaded, rows_quarantined,
+                     False, now, *_map_lineage(extract)))
+        results.append(LoadResult(load_id, contract.raw_table, str(extract.path), rows_in,
+                                  rows_loaded, rows_quarantined, reloaded=False))
+    if rows:
+        con.register("_reused", pl.DataFrame(rows, schema=_LOADS_SCHEMA, orient="row").to_arrow())
+        try:
+            con.execute(f"INSERT INTO meta.loads ({LOAD_COLUMNS}) SELECT {LOAD_COLUMNS} FROM _reused")
+        finally:
+            con.unregister("_reused")
+    return results
 
 
 def check_file(extract: ExtractFile, run_id: str) -> CheckedFile:
@@ -281,8 +300,10 @@ def load_all(con: duckdb.DuckDBPyConnection, extracts: list[ExtractFile], run_id
     con.execute("BEGIN")
     try:
         kept = {contract: plan_table(con, contract, files) for contract, files in by_table.items()}
-        reused = {i: record_reuse(con, e, run_id, kept[e.contract][str(e.path)])
-                  for i, e in enumerate(extracts) if str(e.path) in kept[e.contract]}
+        found = [i for i, e in enumerate(extracts) if str(e.path) in kept[e.contract]]
+        reused = dict(zip(found, record_reuse(
+            con, [(extracts[i], kept[extracts[i].contract][str(extracts[i].path)]) for i in found],
+            run_id)))
         to_read = [i for i in range(len(extracts)) if i not in reused]
         written, pending = {}, 0
         for i, checked in zip(to_read, _read_ahead([extracts[i] for i in to_read], run_id)):
