@@ -121,7 +121,8 @@ def _last_loaded_files(con: duckdb.DuckDBPyConnection, contract: Contract) -> di
 def plan_table(con: duckdb.DuckDBPyConnection, contract: Contract,
                extracts: list[ExtractFile]) -> dict[str, tuple]:
     """Make the raw table and its quarantine hold only the rows of files this run keeps as they
-    are (same path, same SHA-256 as when loaded), and return those files with their counts.
+    are (same path, same SHA-256 as when loaded, or absent then and now), and return those files
+    with their counts.
 
     A file that changed, or that the table never held, is loaded afresh (`write_checked`); a
     file the table holds but this run does not read (a council that stopped sending, an older
@@ -129,9 +130,10 @@ def plan_table(con: duckdb.DuckDBPyConnection, contract: Contract,
     column a source stopped sending does not linger.
     """
     held = _last_loaded_files(con, contract) if _raw_columns(con, contract) else {}
-    # the same file read through another column map (or none) is loaded afresh
+    # the same file read through another column map (or none) is loaded afresh; a file absent
+    # now and at the last load (sha256 null both times) has nothing to load either
     keep = {str(e.path): held[str(e.path)] for e in extracts
-            if e.present and held.get(str(e.path), (None,))[0] == e.sha256
+            if str(e.path) in held and held[str(e.path)][0] == e.sha256
             and held[str(e.path)][4] == e.column_map_sha256}
     if not keep:
         con.execute(f"DROP TABLE IF EXISTS {contract.raw_table}")
