@@ -15,6 +15,7 @@ import duckdb
 
 from scorecard.config import DEMO_HMAC_KEY
 from scorecard.errors import ScorecardError
+from scorecard.ingest.read import WHITESPACE
 
 KEY_VARIABLE = "SCORECARD_HMAC_KEY"
 MIN_KEY_LENGTH = 16
@@ -39,11 +40,10 @@ def pseudonym(key: bytes, kind: str, identifier: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
-# The characters Python's `str.strip()` removes (`str.isspace()`), so the SQL below trims exactly
-# what `pseudonym` trims (tests/test_privacy.py checks the list against Python's own).
-PYTHON_WHITESPACE = (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0, 0x1680,
-                     0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009,
-                     0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000)
+# The characters Python's `str.strip()` removes (`str.isspace()`), as the readers trim values, so
+# the SQL below trims exactly what `pseudonym` trims (tests/test_privacy.py checks the list against
+# Python's own).
+PYTHON_WHITESPACE = tuple(ord(c) for c in WHITESPACE)
 
 
 def register(con: duckdb.DuckDBPyConnection, key: bytes) -> None:

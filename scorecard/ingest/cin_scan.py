@@ -41,11 +41,12 @@ import pyarrow as pa
 
 from scorecard.ingest.read import WHITESPACE
 from scorecard.ingest.sources.social_care import (
-    CIN_ASSESSMENTS,
+    CIN_ALTERNATIVES,
+    CIN_CHILD_GROUPS,
     CIN_CHILDREN,
-    CIN_CP_PLANS,
+    CIN_RECORD_PATHS,
+    CIN_RECORDS,
     CIN_REFERRALS,
-    CIN_SECTION47,
 )
 
 PLAIN_LIMIT = 64 << 20  # bytes; the scan holds ~9x the file (a 23 MB census: 210 MB); above
@@ -70,13 +71,12 @@ _FORBIDDEN[[0x09, 0x0A, 0x0D]] = False
 _MARKUP = np.frombuffer(b"?!", dtype=np.uint8)
 _MASKS = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
-_RECORD_PARENT = {  # record element -> (its depth, the element it must be directly inside)
-    "Child": (3, "Children"), "CINdetails": (4, "Child"), "Assessments": (5, "CINdetails"),
-    "Section47": (5, "CINdetails"), "ChildProtectionPlans": (5, "CINdetails"),
-}
-_GROUPS = ("ChildIdentifiers", "ChildCharacteristics")
-_NESTED = {"Assessments": CIN_ASSESSMENTS, "Section47": CIN_SECTION47,
-           "ChildProtectionPlans": CIN_CP_PLANS}
+# record element -> (its depth, the element it must be directly inside), from the schema's paths
+_RECORD_PARENT = {name: (path.count("/") + 1, path.split("/")[-2])
+                  for name, path in CIN_RECORD_PATHS.items()}
+_NESTED = {name: CIN_RECORDS[name] for name in ("Assessments", "Section47", "ChildProtectionPlans")}
+# a column's other names -> the name it is read under (GenderCurrent -> Sex)
+_SAME = {other: name for name, others in CIN_ALTERNATIVES.items() for other in others if other != name}
 
 
 class _NotPlain(Exception):
@@ -107,7 +107,6 @@ class _Scan:
         start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
         declared = _DECLARATION.match(data, start)
         start = declared.end() if declared else start
-        _require(data[:1] != b"\x00" and not data.startswith((b"\xff\xfe", b"\xfe\xff")), "UTF-16/32")
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
@@ -228,8 +227,8 @@ class _Scan:
                      f"<{name}> out of place")
         children = self.named("Child")
         in_child = starts[self.is_named(parent[starts], "Child")]
-        _require(self.is_named(in_child, *_GROUPS, "CINdetails").all(), "in <Child>")
-        groups = in_child[self.is_named(in_child, *_GROUPS)]
+        _require(self.is_named(in_child, *CIN_CHILD_GROUPS, "CINdetails").all(), "in <Child>")
+        groups = in_child[self.is_named(in_child, *CIN_CHILD_GROUPS)]
         _unique(parent[groups], self.name_id[groups])
         council_code = self._council(council)
 
@@ -274,7 +273,7 @@ class _Scan:
 
     def _child_columns(self, children: np.ndarray, candidates: np.ndarray) -> dict[str, pl.Series]:
         """The children's columns, by file header, from the elements in their groups."""
-        headers, same = [c.file_header for c in CIN_CHILDREN.columns], {"GenderCurrent": "Sex"}
+        headers, same = [c.file_header for c in CIN_CHILDREN.columns], _SAME
         _require(not (self.is_named(candidates, "LAchildID")
                       & self.is_named(self.parent[candidates], "ChildCharacteristics")).any(),
                  "LAchildID in <ChildCharacteristics>")

@@ -40,10 +40,14 @@ from scorecard.errors import ContractError
 from scorecard.ingest import cin_scan
 from scorecard.ingest.sources.contract import Contract
 from scorecard.ingest.sources.social_care import (
+    CIN_ALTERNATIVES,
     CIN_ASSESSMENTS,
     CIN_CENSUS,
+    CIN_CHILD_GROUPS,
     CIN_CHILDREN,
     CIN_CP_PLANS,
+    CIN_RECORD_PATHS,
+    CIN_RECORDS,
     CIN_REFERRALS,
     CIN_SECTION47,
 )
@@ -66,25 +70,14 @@ _ELEMENT = {
     CIN_CP_PLANS.table: "ChildProtectionPlans",
 }
 # Child-level columns live in these groups of <Child>; `sex` may be sent under either name.
-_CHILD_GROUPS = ("ChildIdentifiers", "ChildCharacteristics")
-_ALTERNATIVES = {"Sex": ("Sex", "GenderCurrent")}
+_CHILD_GROUPS = CIN_CHILD_GROUPS
+_ALTERNATIVES = CIN_ALTERNATIVES
 # The elements that are rows, their tables, and where the schema puts them. One found anywhere
 # else is read as a quarantined row of its table, so that every record element in the file is
 # counted and either loaded or quarantined (docs/contracts.md).
-_RECORDS = {
-    "Child": CIN_CHILDREN,
-    "CINdetails": CIN_REFERRALS,
-    "Assessments": CIN_ASSESSMENTS,
-    "Section47": CIN_SECTION47,
-    "ChildProtectionPlans": CIN_CP_PLANS,
-}
+_RECORDS = CIN_RECORDS
 _RECORD_TAGS = tuple("{*}" + name for name in _RECORDS)
-_EXPECTED = {
-    "Child": "Message/Children/Child",
-    "CINdetails": "Message/Children/Child/CINdetails",
-    **{name: f"Message/Children/Child/CINdetails/{name}"
-       for name in ("Assessments", "Section47", "ChildProtectionPlans")},
-}
+_EXPECTED = CIN_RECORD_PATHS
 _CHILD_PARTS = frozenset({*_CHILD_GROUPS, "CINdetails"})  # what the schema puts in a <Child>
 _PARTS = {"Message": frozenset({"Header", "Children"}), "Children": frozenset({"Child"})}
 

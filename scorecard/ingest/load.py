@@ -80,8 +80,13 @@ def _quarantine_records(frame: pl.DataFrame, problems: pl.DataFrame, extract: Ex
     )
 
 
-LOAD_COLUMNS = ("load_id, run_id, source, source_table, source_file, extract_date, sha256, rows_in, "
-                "rows_loaded, rows_quarantined, reloaded, loaded_at, column_map, column_map_sha256")
+_LOADS_SCHEMA = {  # meta.loads' columns, in the order the inserts below give them
+    "load_id": pl.String, "run_id": pl.String, "source": pl.String, "source_table": pl.String,
+    "source_file": pl.String, "extract_date": pl.Date, "sha256": pl.String, "rows_in": pl.Int64,
+    "rows_loaded": pl.Int64, "rows_quarantined": pl.Int64, "reloaded": pl.Boolean,
+    "loaded_at": pl.Datetime("us", "UTC"), "column_map": pl.String, "column_map_sha256": pl.String,
+}
+LOAD_COLUMNS = ", ".join(_LOADS_SCHEMA)
 
 
 def _map_lineage(extract: ExtractFile) -> tuple[str | None, str | None]:
@@ -147,14 +152,6 @@ def plan_table(con: duckdb.DuckDBPyConnection, contract: Contract,
         con.execute("DELETE FROM quarantine.rows WHERE source = ? AND source_table = ? "
                     "AND NOT list_contains(?, source_file)", [contract.source, contract.table, kept])
     return keep
-
-
-_LOADS_SCHEMA = {
-    "load_id": pl.String, "run_id": pl.String, "source": pl.String, "source_table": pl.String,
-    "source_file": pl.String, "extract_date": pl.Date, "sha256": pl.String, "rows_in": pl.Int64,
-    "rows_loaded": pl.Int64, "rows_quarantined": pl.Int64, "reloaded": pl.Boolean,
-    "loaded_at": pl.Datetime("us", "UTC"), "column_map": pl.String, "column_map_sha256": pl.String,
-}
 
 
 def record_reuse(con: duckdb.DuckDBPyConnection, reused: list[tuple[ExtractFile, tuple]],
@@ -302,10 +299,9 @@ def load_all(con: duckdb.DuckDBPyConnection, extracts: list[ExtractFile], run_id
     con.execute("BEGIN")
     try:
         kept = {contract: plan_table(con, contract, files) for contract, files in by_table.items()}
-        found = [i for i, e in enumerate(extracts) if str(e.path) in kept[e.contract]]
-        reused = dict(zip(found, record_reuse(
-            con, [(extracts[i], kept[extracts[i].contract][str(extracts[i].path)]) for i in found],
-            run_id)))
+        found = {i: (e, kept[e.contract][str(e.path)]) for i, e in enumerate(extracts)
+                 if str(e.path) in kept[e.contract]}
+        reused = dict(zip(found, record_reuse(con, list(found.values()), run_id)))
         to_read = [i for i in range(len(extracts)) if i not in reused]
         written, pending = {}, 0
         for i, checked in zip(to_read, _read_ahead([extracts[i] for i in to_read], run_id)):

@@ -185,6 +185,20 @@ CIN_CP_PLANS = Contract(
     **_CIN,
 )
 CIN_CENSUS = (CIN_CHILDREN, CIN_REFERRALS, CIN_ASSESSMENTS, CIN_SECTION47, CIN_CP_PLANS)
+# The census's record elements (each one a row of its table) and where DfE's schema puts them;
+# the groups of a <Child> its columns are read from (the identifiers first); a column a census may
+# send under either of two names (the first wins). Both CIN readers (scorecard.ingest.cin_xml,
+# scorecard.ingest.cin_scan) read the file by these.
+CIN_RECORDS = {"Child": CIN_CHILDREN, "CINdetails": CIN_REFERRALS, "Assessments": CIN_ASSESSMENTS,
+               "Section47": CIN_SECTION47, "ChildProtectionPlans": CIN_CP_PLANS}
+CIN_RECORD_PATHS = {
+    "Child": "Message/Children/Child",
+    "CINdetails": "Message/Children/Child/CINdetails",
+    **{name: f"Message/Children/Child/CINdetails/{name}"
+       for name in ("Assessments", "Section47", "ChildProtectionPlans")},
+}
+CIN_CHILD_GROUPS = ("ChildIdentifiers", "ChildCharacteristics")
+CIN_ALTERNATIVES = {"Sex": ("Sex", "GenderCurrent")}
 
 CHILD_ID = Column("child_id", "text", identifier=True)
 CONTACTS = Contract(
