@@ -48,13 +48,19 @@ def _periods(period_end: dt.date, publish_from: dt.date | None) -> list[dt.date]
 
 
 def preflight(period_end: dt.date, publish_from: dt.date | None, landing_dir: Path,
-              warehouse: Path, demo_key: bool) -> None:
+              warehouse: Path, demo_key: bool, landing_to_write: bool = False) -> None:
     """Everything a run can be refused for without reading an extract, checked before anything
-    starts (Prefect, the warehouse file): the key, the quarter ends, the landing zone and a
-    warehouse folder this process may write. A refused run leaves nothing behind."""
+    starts (Prefect, the warehouse file): the key, the quarter ends, the landing zone (or, when
+    the run writes it first, a folder with nothing to lose) and a warehouse folder this process
+    may write. A refused run leaves nothing behind."""
     pseudonymise.resolve_key(demo_key)
     _periods(period_end, publish_from)
-    if not Path(landing_dir).is_dir():
+    landing_dir = Path(landing_dir)
+    if landing_to_write:
+        if landing_dir.exists() and not (landing_dir.is_dir() and not any(landing_dir.iterdir())):
+            raise LandingError(f"{landing_dir}: the demo's extracts are written to a new or empty "
+                               "folder, and this one is not empty")
+    elif not landing_dir.is_dir():
         raise LandingError(f"{landing_dir}: landing zone not found (a folder of "
                            "<source>/<extract date>/ extract folders)")
     folder = Path(warehouse).resolve().parent

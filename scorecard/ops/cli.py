@@ -100,6 +100,12 @@ def _import_flow() -> None:
     import flows.quarterly_scorecard  # noqa: F401  (Prefect and the pipeline's modules)
 
 
+def _write_demo_landing(landing: Path) -> list[Path]:
+    from scorecard_demo import write_demo_landing
+
+    return write_demo_landing(landing, config.DEMO_COUNCIL_CODE)
+
+
 def _send_pending_logs() -> None:
     """Send the log lines Prefect's log worker still holds to the API, waiting at most 10 s."""
     if "prefect.logging.handlers" in sys.modules:
@@ -126,9 +132,7 @@ def demo(
     = config.DEFAULT_LANDING,
 ) -> None:
     """Write the demo council's extracts (every source built so far) to a landing zone."""
-    from scorecard_demo import write_demo_landing
-
-    paths = write_demo_landing(out, config.DEMO_COUNCIL_CODE)
+    paths = _write_demo_landing(out)
     for path in paths:
         typer.echo(str(path))
 
@@ -294,6 +298,9 @@ def run(
     wait: WaitOption = 0,
     force: ForceOption = False,
     verbose: VerboseOption = False,
+    demo_landing: Annotated[bool, typer.Option(
+        "--demo-landing", help="First write the demo council's extracts to --landing, a new or "
+        "empty folder, while Prefect's server starts (what `make demo` runs).")] = False,
 ) -> None:
     """Run the quarterly_scorecard flow for a quarter end and say what it published (or that
     its inputs are those of the last run, so nothing was rebuilt; --force rebuilds)."""
@@ -307,9 +314,16 @@ def run(
     end, start = _date(period_end), _date(backfill_from) if backfill_from else None
     try:
         # refused at once, before Prefect's server starts and before any file is written
-        preflight(end, start, landing, warehouse, demo_key)
+        preflight(end, start, landing, warehouse, demo_key, landing_to_write=demo_landing)
         config.use_prefect_home_beside(warehouse)
-        with run_lock(warehouse, wait), _prefect_api(_import_flow):
+
+        def starting() -> None:  # while Prefect's server starts, which takes as long as the demo
+            if demo_landing:
+                written = _write_demo_landing(landing)
+                typer.echo(f"wrote the demo council's {len(written)} extract files to {landing}")
+            _import_flow()
+
+        with run_lock(warehouse, wait), _prefect_api(starting):
             from flows.quarterly_scorecard import quarterly_scorecard
 
             result = quarterly_scorecard(
