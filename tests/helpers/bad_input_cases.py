@@ -365,6 +365,12 @@ def huge_value_kept_whole(con, path) -> None:
     assert raw(con, "hr_sap__staff_in_post", "length(employee_name)") == [(32_767,), (9,)]
 
 
+def long_accented_name_kept(con, path) -> None:
+    # 32,767 characters is 65,534 bytes in UTF-8: within the limit, which counts characters
+    assert raw(con, "hr_sap__staff_in_post", "length(employee_name), strlen(employee_name)") == [
+        (32_767, 65_534), (9, 9)]
+
+
 def huge_title_kept_whole(con, path) -> None:
     record = con.execute("SELECT record FROM quarantine.rows").fetchone()[0]
     assert json.loads(record)["audit_title"] == "y" * 5_000_000
@@ -636,6 +642,12 @@ CASES: list[Case] = [
          STAFF_TABLE, rows_in=3, quarantined=one(
              3, "employee_name", "5000000 characters, more than the 32767 a field may hold"),
          check=huge_value_kept_whole),
+    Case("huge_field_counted_in_characters_not_bytes",
+         staff("916,10000001," + "é" * 32_767 + ",CYP,1,05.01.2015,,",
+               "916,10000002," + "ö" * 32_768 + ",CYP,0.5,01.04.2019,,", STAFF_LINES[2]),
+         STAFF_TABLE, rows_in=3, quarantined=one(
+             3, "employee_name", "32768 characters, more than the 32767 a field may hold"),
+         check=long_accented_name_kept),
     Case("huge_field_in_the_workbook", huge_title, RECS_TABLE, rows_in=1, quarantined=one(
         2, "audit_title", "5000000 characters, more than the 32767 a field may hold"),
          check=huge_title_kept_whole),
