@@ -77,3 +77,72 @@ def test_an_error_on_a_worker_keeps_its_file_row_and_column(demo_landing, tmp_pa
     # nothing of the failed batch stays: meta.loads names only what raw holds
     held = con.execute("SELECT DISTINCT source_file FROM meta.loads").fetchall()
     assert (str(episodes),) not in held
+
+
+def test_small_files_are_read_on_while_a_big_one_is_checked(tmp_path, monkeypatch):
+    """Behind a file that takes long to check (a council's CIN census), the other worker goes on
+    with the small files after it, beyond READERS + 1 files, as long as what waits for the writer
+    is small; and the files still come out in their order. The big file's check waits until all
+    six small files have been checked: with a window of READERS + 1 files it would wait forever
+    (the test would fail on the timeout, not hang)."""
+    import threading
+
+    from scorecard.ingest.sources import social_care
+
+    big = tmp_path / "big.xml"
+    big.write_bytes(b"x" * 1000)
+    smalls = []
+    for i in range(6):
+        smalls.append(tmp_path / f"small_{i}.csv")
+        smalls[-1].write_bytes(b"y" * 10)
+    files = [big, *smalls]
+    extracts = [load.ExtractFile(social_care.CONTACTS, path, PERIOD_END, "sha", "916")
+                for path in files]
+    small_done = threading.Semaphore(0)
+
+    def check_files(group, run_id):
+        (extract,) = group
+        if extract.path == big:
+            for _ in smalls:
+                assert small_done.acquire(timeout=30), "the small files were not read ahead"
+        else:
+            small_done.release()
+        return [extract.path]
+
+    monkeypatch.setattr(load, "check_files", check_files)
+    monkeypatch.setattr(load, "READERS", 2)
+    monkeypatch.setattr(load, "READ_AHEAD_BYTES", 2000)
+    assert list(load._read_ahead(extracts, "run1")) == files
+
+
+def test_read_ahead_stops_at_its_byte_budget(tmp_path, monkeypatch):
+    """Beyond READERS + 1 files, READ_AHEAD_BYTES bounds what is read ahead of the writer: with
+    files of 1,000 bytes and a budget of 2,500, the fourth file is not started while the first
+    is still being checked (the first waits a second for it, in vain)."""
+    import threading
+
+    from scorecard.ingest.sources import social_care
+
+    files = []
+    for i in range(6):
+        files.append(tmp_path / f"file_{i}.csv")
+        files[-1].write_bytes(b"z" * 1000)
+    extracts = [load.ExtractFile(social_care.CONTACTS, path, PERIOD_END, "sha", "916")
+                for path in files]
+    fourth_started = threading.Event()
+
+    def check_files(group, run_id):
+        path = group[0].path
+        if path == files[3]:
+            fourth_started.set()
+        if path == files[0]:
+            fourth_started.wait(timeout=1)
+            return [(path, fourth_started.is_set())]
+        return [(path, None)]
+
+    monkeypatch.setattr(load, "check_files", check_files)
+    monkeypatch.setattr(load, "READERS", 2)
+    monkeypatch.setattr(load, "READ_AHEAD_BYTES", 2500)
+    out = list(load._read_ahead(extracts, "run1"))
+    assert [path for path, _ in out] == files
+    assert out[0] == (files[0], False)

@@ -26,6 +26,9 @@ from scorecard.ingest.sources.contract import Contract
 from scorecard.ingest.validate import validate
 
 READERS = max(1, min(4, os.cpu_count() or 1))  # files read ahead of the writer at once
+# Beyond READERS + 1 files, more are read ahead while the files waiting for the writer are small:
+# at most this many bytes on disk (their checked rows are a few times that in memory).
+READ_AHEAD_BYTES = 64 * 2**20
 COMMIT_ROWS = 1_000_000  # rows written between commits (load_all)
 
 
@@ -287,29 +290,40 @@ def _same_file_groups(extracts: list[ExtractFile]) -> list[list[ExtractFile]]:
 
 
 def _read_ahead(extracts: list[ExtractFile], run_id: str) -> Iterator[CheckedFile]:
-    """The files checked, in order, at most READERS + 1 files on disk in memory at once."""
+    """The files checked, in order: READERS + 1 files ahead of the writer, and more while those
+    ahead are small (READ_AHEAD_BYTES). A council's CIN census takes as long to check as its
+    twenty other files together: with a window of so many files, the other workers finished the
+    few files behind it and waited (two workers were 1.13 times as fast as one; now 1.5)."""
     groups = _same_file_groups(extracts)
     if READERS == 1 or len(groups) < 2:
         for group in groups:
             yield from check_files(group, run_id)
         return
-    waiting = iter(groups)
+    sizes = [group[0].path.stat().st_size if group[0].present else 0 for group in groups]
     with ThreadPoolExecutor(READERS, thread_name_prefix="scorecard-read") as pool:
-        pending: deque[Future] = deque(pool.submit(check_files, g, run_id)
-                                       for g in _take(waiting, READERS + 1))
+        pending: deque[tuple[Future, int]] = deque()
+        ahead, submitted = 0, 0
+
+        def submit_more() -> None:
+            nonlocal ahead, submitted
+            while submitted < len(groups) and (len(pending) <= READERS
+                                                or ahead + sizes[submitted] <= READ_AHEAD_BYTES):
+                pending.append((pool.submit(check_files, groups[submitted], run_id),
+                                sizes[submitted]))
+                ahead += sizes[submitted]
+                submitted += 1
+
+        submit_more()
         try:
             while pending:
-                checked = pending.popleft().result()
-                for group in _take(waiting, 1):
-                    pending.append(pool.submit(check_files, group, run_id))
+                future, size = pending.popleft()
+                checked = future.result()
+                ahead -= size
+                submit_more()
                 yield from checked
         finally:
-            for future in pending:
+            for future, _ in pending:
                 future.cancel()
-
-
-def _take(items: Iterator, count: int) -> list:
-    return [item for _, item in zip(range(count), items)]
 
 
 def load_all(con: duckdb.DuckDBPyConnection, extracts: list[ExtractFile], run_id: str) -> list[LoadResult]:
