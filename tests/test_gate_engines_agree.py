@@ -185,3 +185,18 @@ def test_the_engines_agree_on_broken_shapes_and_types(demo, suites):
     assert failed["expect_table_row_count_to_be_between"] > 0
     assert any(r.raised for r in results)                      # checks of a dropped column
     assert any(r.expectation == "table_exists" for r in results)
+
+
+def test_suites_on_two_cursors_give_what_one_gives_in_order(demo, suites, monkeypatch):
+    """The DuckDB gate checks two suites at a time, each on its own cursor: the same results,
+    failures, examples and order as one suite after another."""
+    from scorecard.gate import quality_sql
+
+    con = copy_of(demo, tables_of(suites), SAMPLE_ROWS)
+    break_values(con, tables_of(suites))
+    monkeypatch.setattr(quality_sql, "SUITE_WORKERS", 1)
+    one = run_suites(con, suites, engine="duckdb")
+    monkeypatch.setattr(quality_sql, "SUITE_WORKERS", 2)
+    two = run_suites(con, suites, engine="duckdb")
+    assert sum(not r.success for r in one) > len(one) // 3  # failures, with their examples
+    assert two == one
