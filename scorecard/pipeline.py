@@ -57,7 +57,7 @@ def preflight(period_end: dt.date, publish_from: dt.date | None, landing_dir: Pa
     _periods(period_end, publish_from)
     landing_dir = Path(landing_dir)
     if landing_to_write:
-        if landing_dir.exists() and not (landing_dir.is_dir() and not any(landing_dir.iterdir())):
+        if landing_dir.exists() and (not landing_dir.is_dir() or any(landing_dir.iterdir())):
             raise LandingError(f"{landing_dir}: the demo's extracts are written to a new or empty "
                                "folder, and this one is not empty")
     elif not landing_dir.is_dir():

@@ -5,6 +5,7 @@ and column (and survives pickling, as a Prefect task's failed state does)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import duckdb
 import pytest
@@ -13,7 +14,7 @@ from scorecard.ingest import load
 from scorecard_demo import write_demo_landing
 from scorecard.errors import ContractError
 from scorecard.ingest.landing import find_extracts
-from scorecard.ingest.sources import CONTRACTS
+from scorecard.ingest.sources import CONTRACTS, social_care
 from scorecard.warehouse import initialise
 
 PERIOD_END = dt.date(2023, 6, 30)
@@ -85,10 +86,6 @@ def test_small_files_are_read_on_while_a_big_one_is_checked(tmp_path, monkeypatc
     is small; and the files still come out in their order. The big file's check waits until all
     six small files have been checked: with a window of READERS + 1 files it would wait forever
     (the test would fail on the timeout, not hang)."""
-    import threading
-
-    from scorecard.ingest.sources import social_care
-
     big = tmp_path / "big.xml"
     big.write_bytes(b"x" * 1000)
     smalls = []
@@ -119,10 +116,6 @@ def test_read_ahead_stops_at_its_byte_budget(tmp_path, monkeypatch):
     """Beyond READERS + 1 files, READ_AHEAD_BYTES bounds what is read ahead of the writer: with
     files of 1,000 bytes and a budget of 2,500, the fourth file is not started while the first
     is still being checked (the first waits a second for it, in vain)."""
-    import threading
-
-    from scorecard.ingest.sources import social_care
-
     files = []
     for i in range(6):
         files.append(tmp_path / f"file_{i}.csv")

@@ -69,16 +69,11 @@ _ELEMENT = {
     CIN_SECTION47.table: "Section47",
     CIN_CP_PLANS.table: "ChildProtectionPlans",
 }
-# Child-level columns live in these groups of <Child>; `sex` may be sent under either name.
-_CHILD_GROUPS = CIN_CHILD_GROUPS
-_ALTERNATIVES = CIN_ALTERNATIVES
-# The elements that are rows, their tables, and where the schema puts them. One found anywhere
-# else is read as a quarantined row of its table, so that every record element in the file is
-# counted and either loaded or quarantined (docs/contracts.md).
-_RECORDS = CIN_RECORDS
-_RECORD_TAGS = tuple("{*}" + name for name in _RECORDS)
-_EXPECTED = CIN_RECORD_PATHS
-_CHILD_PARTS = frozenset({*_CHILD_GROUPS, "CINdetails"})  # what the schema puts in a <Child>
+# The record elements (CIN_RECORDS) are rows of their tables wherever they are: one found where the
+# schema does not put it (CIN_RECORD_PATHS) is read as a quarantined row of its table, so that
+# every record element in the file is counted and either loaded or quarantined (docs/contracts.md).
+_RECORD_TAGS = tuple("{*}" + name for name in CIN_RECORDS)
+_CHILD_PARTS = frozenset({*CIN_CHILD_GROUPS, "CINdetails"})  # what the schema puts in a <Child>
 _PARTS = {"Message": frozenset({"Header", "Children"}), "Children": frozenset({"Child"})}
 
 
@@ -208,7 +203,7 @@ def _text(element: etree._Element | None) -> str | None:
 
 
 def _value(parents: list[dict[str, str | None]], header: str) -> str | None:
-    for name in _ALTERNATIVES.get(header, (header,)):
+    for name in CIN_ALTERNATIVES.get(header, (header,)):
         for parent in parents:
             if name in parent:
                 return parent[name]
@@ -264,7 +259,7 @@ def _misplaced(element: etree._Element, rows: dict[str, dict[str, list]],
     """A record element out of its schema place: one row in its table, quarantined with its line
     and where it was found (element names only), its values read as sent for the record."""
     name = _local(element)
-    contract = _RECORDS[name]
+    contract = CIN_RECORDS[name]
     if contract is CIN_CHILDREN:
         parents = [_texts(_by_name(g)) for g in _groups(element)]
         la_child_id = _value(parents[:1], "LAchildID")
@@ -274,12 +269,12 @@ def _misplaced(element: etree._Element, rows: dict[str, dict[str, list]],
                      None)
     problems[contract.table].append(
         (index, name, _path(element),
-         f"element out of place (the CIN census schema has it at {_EXPECTED[name]}): not read"))
+         f"element out of place (the CIN census schema has it at {CIN_RECORD_PATHS[name]}): not read"))
 
 
 def _groups(child: etree._Element) -> list[etree._Element]:
     elements = _by_name(child)
-    return [elements[g][0] for g in _CHILD_GROUPS if g in elements]
+    return [elements[g][0] for g in CIN_CHILD_GROUPS if g in elements]
 
 
 _NESTED = (CIN_ASSESSMENTS, CIN_SECTION47, CIN_CP_PLANS)
@@ -297,7 +292,7 @@ def _take_child(child: etree._Element, rows: dict[str, dict[str, list]],
             _misplaced(element, rows, problems, None)
         return
     elements = _by_name(child)
-    groups = [_texts(_by_name(elements[g][0])) if g in elements else {} for g in _CHILD_GROUPS]
+    groups = [_texts(_by_name(elements[g][0])) if g in elements else {} for g in CIN_CHILD_GROUPS]
     la_child_id = _value(groups[:1], "LAchildID")
     index = _add_row(rows[CIN_CHILDREN.table], CIN_CHILDREN, _line(child), groups,
                      la_child_id, None)
@@ -331,7 +326,7 @@ def _take_child(child: etree._Element, rows: dict[str, dict[str, list]],
                      [_texts(texts[id(element)])], la_child_id, numbers[id(element)])
         elif (name in ("Assessments", "Section47", "ChildProtectionPlans")
               and _local(parent) == "CINdetails" and parent.getparent() is child):
-            _add_row(rows[_RECORDS[name].table], _RECORDS[name], _line(element),
+            _add_row(rows[CIN_RECORDS[name].table], CIN_RECORDS[name], _line(element),
                      [_texts(_by_name(element))], la_child_id, numbers[id(parent)])
         else:
             _misplaced(element, rows, problems, la_child_id)
@@ -445,7 +440,7 @@ def _read(path: Path, expected_council: str | None) -> CinTables:
                 continue
             name = _local(element)
             if event == "start":
-                if name in _RECORDS:
+                if name in CIN_RECORDS:
                     holder = element
                 continue
             if name == "LEA":

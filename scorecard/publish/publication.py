@@ -28,9 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pyarrow as pa
 
 from scorecard.config import PUBLISHED_FILE_NAME
+from scorecard.gate.quality_report import DATA_QUALITY_SCHEMA
 from scorecard.publish.views_doc import VIEWS_DOC, read_views_doc
 
 FROZEN_TABLES = {
@@ -280,19 +282,11 @@ def _record_restatements(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.da
     return con.execute("SELECT count(*) FROM published.restatements").fetchone()[0] - before
 
 
-DATA_QUALITY_COLUMNS = pa.schema([
-    ("run_id", pa.string()), ("suite", pa.string()), ("table_name", pa.string()),
-    ("expectation", pa.string()), ("column_name", pa.string()), ("severity", pa.string()),
-    ("success", pa.bool_()), ("unexpected_count", pa.int64()), ("observed", pa.string()),
-    ("message", pa.string()), ("checked_at", pa.timestamp("us", tz="UTC")),
-])
-
-
 def _replace_data_quality(con: duckdb.DuckDBPyConnection, checks: list[dict]) -> None:
     """`published.data_quality`: the results of the gate behind the latest publication, in the
     order the gate ran them (one insert: row by row, the demo's 672 checks took 0.8 s)."""
     con.execute("DROP TABLE IF EXISTS published.data_quality")
-    con.register("_data_quality", pa.Table.from_pylist(checks, schema=DATA_QUALITY_COLUMNS))
+    con.register("_data_quality", pl.DataFrame(checks, schema=DATA_QUALITY_SCHEMA).to_arrow())
     try:
         con.execute("CREATE TABLE published.data_quality AS FROM _data_quality")
     finally:
