@@ -546,8 +546,10 @@ def test_contents_are_printed_until_their_numbers_hold_else_no_pdf(published, pa
     anchors = [a.get("href")[1:] for a in page.xpath("//nav[@id='contents']//a")]
     data = load_committee_data(published, COUNCIL, PERIOD_END)
     prints: list[str] = []
+    one_browser = object()  # every print goes to the one browser it is given
 
-    def fake_print(html, out):
+    def fake_print(html, out, browser=None):
+        assert browser is one_browser
         prints.append(Path(html).read_text(encoding="utf-8"))
         Path(out).write_bytes(f"%PDF-1.7 print {len(prints)}".encode())
         return Path(out)
@@ -559,7 +561,7 @@ def test_contents_are_printed_until_their_numbers_hold_else_no_pdf(published, pa
     monkeypatch.setattr(printing, "html_to_pdf", fake_print)
     landed = {anchor: 2 + i // 4 for i, anchor in enumerate(anchors)}  # 2, 2, 2, 2, 3, ...
     monkeypatch.setattr(printing, "destination_pages", lambda pdf: dict(landed))
-    out = print_committee_pdf(data, tmp_path / "out" / "committee.pdf")
+    out = print_committee_pdf(data, tmp_path / "out" / "committee.pdf", browser=one_browser)
     assert len(prints) == 2
     assert numbers(prints[0]) == ["page 0"] * len(anchors)  # the first print: placeholders
     assert numbers(prints[1]) == [f"page {landed[a]}" for a in anchors]
@@ -571,13 +573,13 @@ def test_contents_are_printed_until_their_numbers_hold_else_no_pdf(published, pa
                         lambda pdf: {a: len(prints) + i for i, a in enumerate(anchors)})
     with pytest.raises(ScorecardError, match=r"committee\.pdf: the contents' page numbers "
                                              r"still moved after 4 prints .*key 3→4"):
-        print_committee_pdf(data, tmp_path / "moving" / "committee.pdf")
+        print_committee_pdf(data, tmp_path / "moving" / "committee.pdf", browser=one_browser)
     assert len(prints) == 4 and list((tmp_path / "moving").iterdir()) == []
 
     monkeypatch.setattr(printing, "destination_pages",
                         lambda pdf: {a: 2 for a in anchors if a != "risk"})
     with pytest.raises(ScorecardError, match="no page for risk"):
-        print_committee_pdf(data, tmp_path / "missing" / "committee.pdf")
+        print_committee_pdf(data, tmp_path / "missing" / "committee.pdf", browser=one_browser)
     assert list((tmp_path / "missing").iterdir()) == []
 
 

@@ -505,14 +505,18 @@ MAX_PRINTS = 4
 
 
 def print_committee_pdf(data: CommitteeData, pdf: Path, generated_at: dt.datetime | None = None,
-                        max_prints: int = MAX_PRINTS) -> Path:
+                        max_prints: int = MAX_PRINTS, browser=None) -> Path:
     """Print the report to `pdf` with its contents numbered: print with placeholder numbers,
     read from the PDF on which page each contents entry's heading landed, write those numbers
     into the contents and print again, until a print's numbers are the pages its own headings are
-    on (at most `max_prints` prints, else a `ScorecardError` and no PDF). Printed in a folder
+    on (at most `max_prints` prints, else a `ScorecardError` and no PDF). Every print in one
+    browser (`browser`, from `pdf.open_browser`, or one started here). Printed in a folder
     beside `pdf` and moved into place, so a failed print leaves no partial PDF."""
-    from scorecard.report.pdf import destination_pages, html_to_pdf
+    from scorecard.report import pdf as printing
 
+    if browser is None:
+        with printing.open_browser() as own:
+            return print_committee_pdf(data, pdf, generated_at, max_prints, own)
     pdf = Path(pdf).resolve()
     pdf.parent.mkdir(parents=True, exist_ok=True)
     generated_at = generated_at or dt.datetime.now(dt.timezone.utc)
@@ -523,8 +527,8 @@ def print_committee_pdf(data: CommitteeData, pdf: Path, generated_at: dt.datetim
         html, printed = Path(work) / "committee.html", Path(work) / "committee.pdf"
         for _ in range(max_prints):
             html.write_text(render_committee_html(data, generated_at, numbers), encoding="utf-8")
-            html_to_pdf(html, printed)
-            destinations = destination_pages(printed)
+            printing.html_to_pdf(html, printed, browser=browser)
+            destinations = printing.destination_pages(printed)
             missing = [anchor for anchor in anchors if anchor not in destinations]
             if missing:
                 raise ScorecardError(f"{pdf.name}: the printed report has no page for "

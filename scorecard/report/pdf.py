@@ -1,8 +1,10 @@
 """Print the committee report with headless Chromium (Debian's `chromium` package).
 
 `html_to_pdf` prints an HTML file to PDF (the page's own `@page` size: A4 landscape for the
-committee report); `html_screenshot` takes a PNG of its first screen. Each call starts a fresh
-browser with a throw-away profile and everything that could call out switched off: no
+committee report), in a browser started for that print or in one `open_browser` started for
+several (driven over Chromium's DevTools pipe, `devtools.py`); `html_screenshot` takes a PNG of
+its first screen. Every browser has a throw-away profile and everything that could call out
+switched off: no
 background networking, component updates, sync, QUIC or extensions, and every host name resolves
 to nothing, so even a stray URL in a page cannot reach the internet.
 
@@ -26,6 +28,7 @@ import time
 from pathlib import Path
 
 from scorecard.errors import ScorecardError
+from scorecard.report.devtools import Browser, ChromiumFailed
 
 CHROMIUM_ENV = "SCORECARD_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser")
@@ -69,10 +72,6 @@ class ChromiumNotFound(PrintToolNotFound):
 
 class PopplerNotFound(PrintToolNotFound):
     """No poppler `pdfinfo` to read a printed PDF's page numbers with."""
-
-
-class ChromiumFailed(ScorecardError):
-    """Chromium ran but did not write the file."""
 
 
 def find_chromium() -> str:
@@ -130,19 +129,30 @@ def _target(out: Path) -> tuple[Path, Path]:
     return out, tmp
 
 
-def html_to_pdf(html: Path, pdf: Path, timeout: float = DEFAULT_TIMEOUT) -> Path:
+def open_browser(timeout: float = DEFAULT_TIMEOUT) -> Browser:
+    """A headless Chromium for several prints (`html_to_pdf(..., browser=)`), started now: its
+    start overlaps what the caller does before the first print. Close it, or use it in `with`."""
+    return Browser(find_chromium(), OFFLINE_FLAGS, timeout)
+
+
+def html_to_pdf(html: Path, pdf: Path, timeout: float = DEFAULT_TIMEOUT,
+                browser: Browser | None = None) -> Path:
     """Print `html` to `pdf` with headless Chromium (paper size from the page's CSS, no browser
-    header or footer); returns the PDF's path. Written to a temporary file and moved into
-    place, so a failed print leaves no partial PDF."""
+    header or footer); returns the PDF's path. In `browser` if given, else in a browser started
+    for this print. Written to a temporary file and moved into place, so a failed print leaves
+    no partial PDF."""
     html = Path(html).resolve()
     if not html.is_file():
         raise ScorecardError(f"{html}: no such HTML file to print")
+    if browser is None:
+        with open_browser(timeout) as own:
+            return html_to_pdf(html, pdf, timeout, own)
     pdf, tmp = _target(pdf)
     try:
-        _run_chromium(["--no-pdf-header-footer", f"--print-to-pdf={tmp}"], html.as_uri(), tmp,
-                      timeout)
-        if not tmp.read_bytes()[:5] == b"%PDF-":
-            raise ChromiumFailed(f"Chromium wrote {pdf.name}, but it is not a PDF")
+        printed = browser.print_to_pdf(html.as_uri())
+        if not printed.startswith(b"%PDF-"):
+            raise ChromiumFailed(f"Chromium printed {pdf.name}, but not as a PDF")
+        tmp.write_bytes(printed)
         os.replace(tmp, pdf)
     finally:
         tmp.unlink(missing_ok=True)
