@@ -28,9 +28,7 @@ $(STAMP): pyproject.toml requirements.lock
 demo: $(STAMP)
 	rm -rf $(LANDING)
 	$(BIN)/scorecard run --demo-landing --period-end 2023-06-30 --backfill-from 2022-06-30 \
-		--landing $(LANDING) --warehouse $(WAREHOUSE) --demo-key
-	$(BIN)/scorecard report --period-end 2023-06-30 --council 916 \
-		--published warehouse/scorecard_published.duckdb --out warehouse
+		--landing $(LANDING) --warehouse $(WAREHOUSE) --demo-key --report 916
 
 # `make test`: every test but the long end-to-end ones, on two worker processes (pytest-xdist; each
 # has its own Prefect test server); `make test-slow`: those, one at a time (CI runs both).

@@ -127,3 +127,12 @@ def test_comparators_refuse_an_out_file_that_is_not_a_comparators_csv(tmp_path):
     assert "not a comparators CSV (no column council_code, kpi_code" in outcome.output
     assert "Traceback" not in outcome.output
     assert out.read_text(encoding="utf-8") == "name,value\nx,1\n"   # left as it was
+
+
+def test_run_refuses_a_report_council_that_is_not_a_la_code_before_anything_starts(tmp_path):
+    outcome = CliRunner().invoke(app, [
+        "run", "--period-end", "2023-06-30", "--landing", str(tmp_path / "landing"),
+        "--warehouse", str(tmp_path / "wh" / "w.duckdb"), "--demo-key", "--report", "91"])
+    assert outcome.exit_code == 2
+    assert "'91' is not a three-digit LA code" in " ".join(_plain(outcome.output).split())
+    assert list(tmp_path.iterdir()) == []

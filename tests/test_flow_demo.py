@@ -285,3 +285,25 @@ def test_cli_reports_a_bad_file_in_one_line_and_fails(demo):
     errors = [line for line in outcome.output.splitlines() if line.startswith("error:")]
     assert errors == [f"error: {broken}, row 1, column 'fte': required column missing from the header"]
     assert published_dump(demo["published"]) == before
+
+
+@pytest.mark.browser
+def test_cli_run_with_report_writes_the_committee_pack_beside_the_published_database(demo):
+    from scorecard.ops.cli import app
+
+    root = demo["root"]
+    outcome = CliRunner().invoke(app, ["run", "--period-end", "2023-06-30", "--landing",
+                                       str(demo["landing"]), "--warehouse", str(demo["warehouse"]),
+                                       "--demo-key", "--report", DEMO_COUNCIL_CODE])
+    assert outcome.exit_code == 0, outcome.output
+    lines = outcome.output.splitlines()
+    stem = f"{DEMO_COUNCIL_CODE}_2023-06-30"
+    # the run's own lines first, then what `scorecard report` says, for the published file
+    assert lines.index(f"html: {root / f'committee_{stem}.html'}") > \
+        max(i for i, line in enumerate(lines) if line.startswith("data-quality report"))
+    assert f"pdf: {(root / f'committee_{stem}.pdf').resolve()}" in lines
+    assert f"xlsx: {root / f'scorecard_{stem}.xlsx'}" in lines
+    assert (root / f"committee_{stem}.pdf").read_bytes().startswith(b"%PDF-")
+    assert "Performance better than target" in (root / f"committee_{stem}.html").read_text(
+        encoding="utf-8")
+    assert sorted(p.suffix for p in (root / "parquet").iterdir()) == [".parquet"] * 12

@@ -6,6 +6,7 @@ import atexit
 import datetime as dt
 import gc
 import os
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -222,15 +223,20 @@ def report(
 ) -> None:
     """The committee report (HTML and PDF), the scorecard workbook (XLSX) and Parquet files of
     every published view, from the published database alone."""
+    _write_committee_pack(published, council, _date(period_end), out, pdf)
+
+
+def _write_committee_pack(published: Path, council: str, period_end: dt.date, out: Path,
+                          pdf: bool = True) -> None:
     from scorecard.report import write_committee_pack
     from scorecard.report.pdf import PrintToolNotFound
 
     try:
         try:
-            written = write_committee_pack(published, council, _date(period_end), out, pdf=pdf)
+            written = write_committee_pack(published, council, period_end, out, pdf=pdf)
         except PrintToolNotFound as exc:
             typer.echo(f"PDF skipped: {exc}", err=True)
-            written = write_committee_pack(published, council, _date(period_end), out, pdf=False)
+            written = write_committee_pack(published, council, period_end, out, pdf=False)
     except ScorecardError as exc:
         _fail(str(exc))
         return
@@ -316,6 +322,9 @@ def run(
     demo_landing: Annotated[bool, typer.Option(
         "--demo-landing", help="First write the demo council's extracts to --landing, a new or "
         "empty folder, while Prefect's server starts (what `make demo` runs).")] = False,
+    report_council: Annotated[Optional[str], typer.Option(
+        "--report", metavar="COUNCIL", help="Then write the council's committee pack for "
+        "--period-end beside the published database, as `scorecard report` does.")] = None,
 ) -> None:
     """Run the quarterly_scorecard flow for a quarter end and say what it published (or that
     its inputs are those of the last run, so nothing was rebuilt; --force rebuilds)."""
@@ -327,6 +336,9 @@ def run(
     from scorecard.ops.runlock import run_lock
 
     end, start = _date(period_end), _date(backfill_from) if backfill_from else None
+    if report_council is not None and not re.fullmatch(r"\d{3}", report_council):
+        raise typer.BadParameter(f"'{report_council}' is not a three-digit LA code",
+                                 param_hint="'--report'")
     try:
         # refused at once, before Prefect's server starts and before any file is written
         preflight(end, start, landing, warehouse, demo_key, landing_to_write=demo_landing)
@@ -378,12 +390,14 @@ def run(
                    "same inputs)")
         typer.echo(f"data-quality report of run {result['same_inputs_as']}: "
                    f"{result['quality_report']}")
-        return
-    typer.echo(f"{loaded}; {result['checks_run']} checks, {len(result['warnings'])} warnings")
-    for warning in result["warnings"]:
-        typer.echo(f"warning: {warning}")
-    typer.echo(f"data-quality report: {result['quality_report']}")
-
+    else:
+        typer.echo(f"{loaded}; {result['checks_run']} checks, {len(result['warnings'])} warnings")
+        for warning in result["warnings"]:
+            typer.echo(f"warning: {warning}")
+        typer.echo(f"data-quality report: {result['quality_report']}")
+    if report_council is not None:  # in this process: no second start, its imports made
+        published_db = Path(result["published"])
+        _write_committee_pack(published_db, report_council, end, published_db.parent)
 
 
 
