@@ -73,6 +73,7 @@ def working_calendar() -> WorkingCalendar:
     return WorkingCalendar(CALENDAR_FIRST, CALENDAR_LAST)
 
 
+@lru_cache(maxsize=None)  # a quarter of a million calls on a few thousand distinct dates
 def add_months(day: date, months: int) -> date:
     """Calendar month arithmetic, clamped to the month's end (31 Mar - 1 month = 28/29 Feb)."""
     month_index = day.year * 12 + day.month - 1 + months
