@@ -23,6 +23,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections import deque
 from pathlib import Path
 
 from scorecard.errors import ScorecardError
@@ -68,7 +69,9 @@ class Browser:
         finally:
             os.close(commands_in)
             os.close(replies_out)
-        self._next_id, self._buffer, self._events = 0, b"", []
+        self._next_id, self._events = 0, []
+        self._partial: list[bytes] = []  # the start of a message not yet ended
+        self._messages: deque[bytes] = deque()  # whole messages not yet taken
         self._session: str | None = None
         try:  # the page to print in is asked for now; Chromium creates it as soon as it is up
             self._new_page = self._post("Target.createTarget", {"url": "about:blank"})
@@ -145,16 +148,22 @@ class Browser:
             self._events.append(self._receive(deadline, method))
 
     def _receive(self, deadline: float, waiting_for: str) -> dict:
-        while b"\0" not in self._buffer:
+        # A print's reply is the whole PDF in base64 (megabytes, read 64 KB at a time): each
+        # read is searched for a message's end, not everything read before it.
+        while not self._messages:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([self._replies], [], [], left)[0]:
                 self._fail(f"did not answer {waiting_for} within {self.timeout:.0f} s")
             chunk = os.read(self._replies, 1 << 20)
             if not chunk:
                 self._fail(f"ended before answering {waiting_for}")
-            self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
-        return json.loads(message)
+            *complete, rest = chunk.split(b"\0")
+            if complete:
+                complete[0] = b"".join(self._partial) + complete[0]
+                self._messages.extend(complete)
+                self._partial = []
+            self._partial.append(rest)
+        return json.loads(self._messages.popleft())
 
     def _fail(self, what: str) -> None:
         try:
