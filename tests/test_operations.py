@@ -162,6 +162,16 @@ def _prefect_log(home: Path) -> list[tuple[str, str]]:
         con.close()
 
 
+def _prefect_events(home: Path) -> set[str]:
+    import sqlite3
+
+    con = sqlite3.connect(home / "prefect.db")
+    try:
+        return {event for (event,) in con.execute("SELECT DISTINCT event FROM events")}
+    finally:
+        con.close()
+
+
 @pytest.mark.slow
 def test_scorecard_run_logs_to_prefect_beside_the_warehouse_and_keeps_the_console_quiet(tmp_path):
     """`scorecard run` with neither PREFECT_HOME nor PREFECT_API_URL: Prefect's store is
@@ -182,6 +192,10 @@ def test_scorecard_run_logs_to_prefect_beside_the_warehouse_and_keeps_the_consol
     logged = [message for _, message in _prefect_log(home)]
     assert "raw.hr_sap__absences: 1 rows in, 1 loaded, 0 quarantined (read)" in logged
     assert any(m.startswith("published 24 KPI rows for 2023-06-30 (councils 916)") for m in logged)
+    # the run's events are kept, but no heartbeat: the server that would read them dies with it
+    events = _prefect_events(home)
+    assert {"prefect.flow-run.Running", "prefect.flow-run.Completed"} <= events
+    assert "prefect.flow-run.heartbeat" not in events
 
     # the extracts (dated 2023-07-07) cannot cover Q2: the failure reaches Prefect's log too
     failed = subprocess.run([*command, "--period-end", "2023-09-30"], env=env,

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -36,11 +37,21 @@ UI_FLAGS = tuple(f for f in OFFLINE_FLAGS if not f.startswith(
     "--proxy-bypass-list=127.0.0.1", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")
 
 
-def _api(url: str, body: dict | None = None):
-    request = urllib.request.Request(url, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read() or b"null")
+def _api(url: str, body: dict | None = None, seconds: float = 30):
+    """One API call. A 503 is Prefect's "busy, ask again" (its SQLite store was locked, as while
+    its scheduler writes a new deployment's runs; the request changed nothing): asked again, as
+    Prefect's own client does, for up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        request = urllib.request.Request(url, headers={"Content-Type": "application/json"},
+                                         data=None if body is None else json.dumps(body).encode())
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503 or time.monotonic() > deadline:
+                raise
+        time.sleep(0.5)
 
 
 def _wait(what: str, get, seconds: float):

@@ -400,7 +400,6 @@ def run(
         _write_committee_pack(published_db, report_council, end, published_db.parent)
 
 
-
 def main() -> None:
     """The `scorecard` console script. Registered first, `gc.freeze` runs after every other exit
     handler (Prefect's log and event workers have drained by then) and spares the interpreter's
