@@ -199,7 +199,8 @@ def child_baseline(landing: Path, database: Path) -> dict:
         reference.load_reference_csvs(con, config.REFERENCE_DIR)
         reference.load_bank_holidays(con, CALENDAR_FIRST_YEAR, PERIOD_END.year + 1)
         reference.write_run_context(con, "baseline", PERIOD_END, HISTORY_QUARTERS)
-        models.build(con, config.SQL_DIR)
+        models.build(con, config.SQL_DIR, prepare=lambda cursor: pseudonymise.register(
+            cursor, pseudonymise.resolve_key(True)))
         times["build"] = time.perf_counter() - start
     times["total"] = time.perf_counter() - begin
     return {"times": times, "rows": rows, "peak_rss_mb": _peak_rss_mb()}

@@ -356,7 +356,8 @@ def run(landing: Path, database: Path, period_end: dt.date) -> dict:
         reference.load_reference_csvs(con, config.REFERENCE_DIR)
         reference.load_bank_holidays(con, *_calendar_years(period_end))
         reference.write_run_context(con, run_id, period_end, HISTORY_QUARTERS)
-        models.build(con, config.SQL_DIR)
+        models.build(con, config.SQL_DIR, prepare=lambda cursor: pseudonymise.register(
+            cursor, pseudonymise.resolve_key(True)))
         times["build"] = time.perf_counter() - start
     times["total"] = time.perf_counter() - begin
     return {"times": times, "run_id": run_id}

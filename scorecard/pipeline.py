@@ -188,7 +188,8 @@ def build(warehouse: Path, run_id: str, period_end: dt.date, demo_key: bool = Fa
         reference.load_reference_csvs(con, config.REFERENCE_DIR, config.kpi_dirs())
         reference.load_bank_holidays(con, *_calendar_years(period_end))
         reference.write_run_context(con, run_id, period_end, HISTORY_QUARTERS)
-        return models.build(con, config.SQL_DIR, config.kpi_dirs())
+        return models.build(con, config.SQL_DIR, config.kpi_dirs(),
+                            prepare=lambda cursor: pseudonymise.register(cursor, key))
 
 
 def check(warehouse: Path, run_id: str) -> dict:

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import duckdb
 import jinja2
@@ -186,10 +186,21 @@ def materialise(con: duckdb.DuckDBPyConnection, relation: str, sql: str) -> None
     con.execute(f"CREATE OR REPLACE TABLE {relation} AS\n{sql.strip().rstrip(';')}")
 
 
-def build(con: duckdb.DuckDBPyConnection, sql_dir: Path, extra_dirs: Iterable[Path] = ()) -> list[str]:
-    """Materialise every model; return the relations built, in order. Templates are rendered
+BUILD_WORKERS = 2  # models built at once, each on a cursor of its own
+
+
+def build(con: duckdb.DuckDBPyConnection, sql_dir: Path, extra_dirs: Iterable[Path] = (),
+          prepare: Callable[[duckdb.DuckDBPyConnection], object] | None = None) -> list[str]:
+    """Materialise every model; return the relations built, in run order. Templates are rendered
     from the catalogue as loaded (`reference.kpis`), and every model's SQL as run is recorded
-    in `meta.model_sql` first, so a failed build can be read too."""
+    in `meta.model_sql` first, so a failed build can be read too.
+
+    Two models are built at a time, each on a cursor of its own that `prepare` readies as `con`
+    was (the `pseudonymise` macro is TEMP: it lives in one connection): at one council most
+    models are small and one statement left the second core idle. A model starts once every
+    model of the layers before its own is built (a KPI model's macros read intermediate tables
+    it does not name) and those of its own layer that it names. A failure stops the build: the
+    models already running finish, and the first failed in run order is reported."""
     create_macros(con, sql_dir)
     codes = [code for (code,) in con.execute(
         "SELECT kpi_code FROM reference.kpis ORDER BY TRY_CAST(display_order AS INTEGER), kpi_code").fetchall()]
@@ -198,11 +209,53 @@ def build(con: duckdb.DuckDBPyConnection, sql_dir: Path, extra_dirs: Iterable[Pa
                 "path VARCHAR, sql VARCHAR)")
     con.executemany("INSERT INTO meta.model_sql VALUES (?, ?, ?, ?)",
                     [[n, m.relation, str(m.path), m.sql] for n, m in enumerate(found, start=1)])
-    built = []
-    for model in found:
-        try:
-            materialise(con, model.relation, model.sql)
-        except duckdb.Error as exc:
-            raise ScorecardError(f"{model.path}: {str(exc).splitlines()[0]}") from None
-        built.append(model.relation)
-    return built
+    cursors = [con.cursor() for _ in range(BUILD_WORKERS)]
+    try:
+        for cursor in cursors:
+            if prepare is not None:
+                prepare(cursor)
+        failures = _materialise_all(found, cursors)
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    if failures:
+        model, exc = min(failures, key=lambda failure: found.index(failure[0]))
+        raise ScorecardError(f"{model.path}: {str(exc).splitlines()[0]}") from None
+    return [model.relation for model in found]
+
+
+def _materialise_all(found: list[Model], cursors: list[duckdb.DuckDBPyConnection]
+                     ) -> list[tuple[Model, duckdb.Error]]:
+    """Build `found` (in run order) on `cursors`, one model per cursor at a time; the models that
+    failed, with their errors (none started after the first failure)."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    layer_of = {model.relation: model.schema for model in found}
+    waits_for = {model.relation: {rel for rel, layer in layer_of.items()
+                                  if LAYERS.index(layer) < LAYERS.index(model.schema)}
+                 | (model.depends_on & layer_of.keys()) for model in found}
+    pending, built, free = list(found), set(), list(cursors)
+    running: dict = {}
+    failures: list[tuple[Model, duckdb.Error]] = []
+
+    def materialised(model: Model, cursor: duckdb.DuckDBPyConnection) -> None:
+        materialise(cursor, model.relation, model.sql)
+
+    with ThreadPoolExecutor(len(cursors), thread_name_prefix="scorecard-build") as pool:
+        while running or (pending and not failures):
+            ready = [m for m in pending if waits_for[m.relation] <= built] if not failures else []
+            for model in ready[:len(free)]:
+                pending.remove(model)
+                cursor = free.pop()
+                running[pool.submit(materialised, model, cursor)] = (model, cursor)
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                model, cursor = running.pop(future)
+                free.append(cursor)
+                try:
+                    future.result()
+                except duckdb.Error as exc:
+                    failures.append((model, exc))
+                else:
+                    built.add(model.relation)
+    return failures
