@@ -49,7 +49,8 @@ def test_no_model_reads_a_table_before_it_is_built(sql_dir):
     write(sql_dir, "staging", "stg_slow", SLOW)
     write(sql_dir, "staging", "stg_quick", "SELECT 1 AS one")
     write(sql_dir, "staging", "stg_counted", "SELECT count(*) AS n FROM staging.stg_slow")
-    write(sql_dir, "intermediate", "int_slow", SLOW.replace("% 7", "% 5"))
+    # four times as long as stg_slow: still running when every other model could start
+    write(sql_dir, "intermediate", "int_slow", SLOW.replace("6000000", "24000000"))
     write(sql_dir, "intermediate", "int_quick", "SELECT 2 AS two")
     # names no intermediate table: only the layer order keeps it after int_slow
     write(sql_dir, "marts", "mart_counted",
@@ -58,7 +59,7 @@ def test_no_model_reads_a_table_before_it_is_built(sql_dir):
     built = build(con, sql_dir)
     assert built == [m.relation for m in discover(sql_dir, kpi_codes=[])]
     assert con.execute("SELECT n FROM staging.stg_counted").fetchall() == [(6000000,)]
-    assert con.execute("SELECT n FROM marts.mart_counted").fetchall() == [(6000000,)]
+    assert con.execute("SELECT n FROM marts.mart_counted").fetchall() == [(24000000,)]
     assert con.execute("SELECT count(*) FROM meta.model_sql").fetchone() == (6,)
 
 

@@ -211,9 +211,8 @@ def build(con: duckdb.DuckDBPyConnection, sql_dir: Path, extra_dirs: Iterable[Pa
                     [[n, m.relation, str(m.path), m.sql] for n, m in enumerate(found, start=1)])
     cursors = [con.cursor() for _ in range(BUILD_WORKERS)]
     try:
-        for cursor in cursors:
-            if prepare is not None:
-                prepare(cursor)
+        for cursor in cursors if prepare is not None else ():
+            prepare(cursor)
         failures = _materialise_all(found, cursors)
     finally:
         for cursor in cursors:
@@ -230,24 +229,20 @@ def _materialise_all(found: list[Model], cursors: list[duckdb.DuckDBPyConnection
     failed, with their errors (none started after the first failure)."""
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-    layer_of = {model.relation: model.schema for model in found}
-    waits_for = {model.relation: {rel for rel, layer in layer_of.items()
-                                  if LAYERS.index(layer) < LAYERS.index(model.schema)}
-                 | (model.depends_on & layer_of.keys()) for model in found}
+    names = {model.relation for model in found}
+    earlier = {layer: {m.relation for m in found if LAYERS.index(m.schema) < LAYERS.index(layer)}
+               for layer in LAYERS}  # every model of the layers before `layer`
+    waits_for = {m.relation: earlier[m.schema] | (m.depends_on & names) for m in found}
     pending, built, free = list(found), set(), list(cursors)
     running: dict = {}
     failures: list[tuple[Model, duckdb.Error]] = []
-
-    def materialised(model: Model, cursor: duckdb.DuckDBPyConnection) -> None:
-        materialise(cursor, model.relation, model.sql)
-
     with ThreadPoolExecutor(len(cursors), thread_name_prefix="scorecard-build") as pool:
         while running or (pending and not failures):
             ready = [m for m in pending if waits_for[m.relation] <= built] if not failures else []
             for model in ready[:len(free)]:
                 pending.remove(model)
                 cursor = free.pop()
-                running[pool.submit(materialised, model, cursor)] = (model, cursor)
+                running[pool.submit(materialise, cursor, model.relation, model.sql)] = (model, cursor)
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 model, cursor = running.pop(future)

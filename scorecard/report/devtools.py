@@ -38,6 +38,22 @@ def _above_four(fd: int) -> int:
     return moved
 
 
+# Lines Chromium (and Debian's launcher script) write to stderr on every start: not the cause.
+NOISE = ("dbus", "Fontconfig", "unexpected operator", "GetAll", "NameHasOwner", "bytes written")
+
+
+def profile_env(profile: str) -> dict[str, str]:
+    """This process's environment with Chromium's home, config and cache in `profile`."""
+    return {**os.environ, "HOME": profile, "XDG_CONFIG_HOME": profile, "XDG_CACHE_HOME": profile}
+
+
+def failure_detail(stderr: bytes) -> str:
+    """The last three lines of what Chromium said on stderr that are not its start-up noise."""
+    lines = [line for line in stderr.decode("utf-8", "replace").splitlines()
+             if line.strip() and not any(n in line for n in NOISE)]
+    return f": {' | '.join(lines[-3:])}" if lines else ""
+
+
 class ChromiumFailed(ScorecardError):
     """Chromium ran but did not print or show the page (it ended, timed out or refused)."""
 
@@ -55,17 +71,22 @@ class Browser:
         commands_in, self._commands = map(_above_four, os.pipe())
         self._replies, replies_out = map(_above_four, os.pipe())
         # Chromium wants the pipe on descriptors 3 and 4 exactly: bash (dash takes no descriptor
-        # above 9) puts them there and
-        # execs Chromium (no preexec_fn, which is unsafe while other threads run).
+        # above 9) puts them there and execs Chromium (no preexec_fn, which is unsafe while other
+        # threads run).
         redirect = f'exec "$@" 3<&{commands_in} 4>&{replies_out} {commands_in}<&- {replies_out}>&-'
-        env = {**os.environ, "HOME": profile, "XDG_CONFIG_HOME": profile,
-               "XDG_CACHE_HOME": profile}
         try:
             self._process = subprocess.Popen(
                 ["bash", "-c", redirect, "bash", executable, *flags, "--remote-debugging-pipe",
                  f"--user-data-dir={profile}", f"--crash-dumps-dir={profile}", "about:blank"],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr, env=env,
-                pass_fds=(commands_in, replies_out), start_new_session=True)
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr,
+                env=profile_env(profile), pass_fds=(commands_in, replies_out),
+                start_new_session=True)
+        except OSError:
+            for fd in (self._commands, self._replies):
+                os.close(fd)
+            self._stderr.close()
+            self._profile.cleanup()
+            raise
         finally:
             os.close(commands_in)
             os.close(replies_out)
@@ -171,8 +192,6 @@ class Browser:
         except subprocess.TimeoutExpired:
             pass
         self._stderr.seek(0)
-        detail = [line for line in self._stderr.read().decode("utf-8", "replace").splitlines()
-                  if line.strip()]
         code = self._process.returncode
         raise ChromiumFailed(f"Chromium {what}" + (f" (exit {code})" if code is not None else "")
-                             + (f": {' | '.join(detail[-3:])}" if detail else ""))
+                             + failure_detail(self._stderr.read()))

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from scorecard.errors import ScorecardError
-from scorecard.report.devtools import Browser, ChromiumFailed
+from scorecard.report.devtools import Browser, ChromiumFailed, failure_detail, profile_env
 
 CHROMIUM_ENV = "SCORECARD_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser")
@@ -59,7 +59,6 @@ OFFLINE_FLAGS = (
     "--proxy-server=http://127.0.0.1:9",
     "--proxy-bypass-list=<-loopback>",
 )
-_NOISE = ("dbus", "Fontconfig", "unexpected operator", "GetAll", "NameHasOwner", "bytes written")
 
 
 class PrintToolNotFound(ScorecardError):
@@ -98,10 +97,9 @@ def _run_chromium(args: list[str], url: str, out: Path, timeout: float) -> float
     with tempfile.TemporaryDirectory(prefix="scorecard-chromium-") as profile:
         command = [executable, *OFFLINE_FLAGS, f"--user-data-dir={profile}",
                    f"--crash-dumps-dir={profile}", *args, url]
-        env = {**os.environ, "HOME": profile, "XDG_CONFIG_HOME": profile,
-               "XDG_CACHE_HOME": profile}
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+                                   stdin=subprocess.DEVNULL, env=profile_env(profile),
+                                   start_new_session=True)
         try:
             _, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -114,10 +112,8 @@ def _run_chromium(args: list[str], url: str, out: Path, timeout: float) -> float
             except ProcessLookupError:
                 pass
     if process.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
-        detail = [line for line in stderr.decode("utf-8", "replace").splitlines()
-                  if line.strip() and not any(n in line for n in _NOISE)]
         raise ChromiumFailed(f"Chromium (exit {process.returncode}) did not write {out}"
-                             + (f": {' | '.join(detail[-3:])}" if detail else ""))
+                             + failure_detail(stderr))
     return time.monotonic() - started
 
 
