@@ -16,13 +16,15 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
 
 # Bytecode compiled once here, not at each import (a process importing Prefect's server took 8.9 s
 # from source, 6.1 s compiled); then Prefect's database migrated once per Prefect version, which a
-# new Prefect home copies instead of migrating (scorecard/ops/prefect_store.py).
+# new Prefect home copies instead of migrating (scorecard/ops/prefect_store.py); and the demo
+# council's extracts generated once, which `make demo` copies (scorecard_demo/landing_cache.py).
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv==0.13.8
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m scorecard.ops.prefect_store
+	$(BIN)/python -m scorecard_demo.landing_cache 916
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -1,10 +1,11 @@
 """A scaled demo landing zone: N councils' records in the extract files a council (or a region
 sending on behalf of its councils) drops in `landing/`, for the benchmark (`bench/`).
 
-The demo council is generated once (`write_demo_landing`, ~3 s) and its files are then copied
-once per council with that council's code, which is fast and deterministic (byte-for-byte the same
-output for the same N). The first council is the demo council, 916 (the one `reference/` has
-targets, comparators and commentary for); the others take the codes 800, 801, ... skipping 916.
+The demo council is generated once (`write_demo_landing`, ~3 s; read from the environment's copy,
+`landing_cache`, when it holds one) and its files are then copied once per council with that
+council's code, which is fast and deterministic (byte-for-byte the same output for the same N).
+The first council is the demo council, 916 (the one `reference/` has targets, comparators and
+commentary for); the others take the codes 800, 801, ... skipping 916.
 
 What scales and what does not (docs/performance.md, "The scaled landing zone"):
 
@@ -33,6 +34,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from scorecard_demo import write_demo_landing
+from scorecard_demo.landing_cache import cached_files
 from scorecard_demo.model import DEMO_EXTRACT_DATE
 
 DEMO_COUNCIL = "916"
@@ -63,8 +65,11 @@ def write_scaled_landing(out_dir: Path, councils: int) -> list[Path]:
     codes = council_codes(councils)
     out_dir = Path(out_dir)
     with tempfile.TemporaryDirectory(prefix="scorecard-demo-") as tmp:
-        demo = Path(tmp)
-        files = write_demo_landing(demo, DEMO_COUNCIL)
+        cached = cached_files(DEMO_COUNCIL)  # read where they are kept, not copied first
+        if cached is None:
+            demo, files = Path(tmp), write_demo_landing(Path(tmp), DEMO_COUNCIL)
+        else:
+            demo, files = cached[0], [cached[0] / name for name in cached[1]]
         written: list[Path] = []
         for path in files:
             relative = path.relative_to(demo)

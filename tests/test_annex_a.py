@@ -372,12 +372,12 @@ def beside_returns(tmp_path_factory):
     """The demo council's landing (903, CIN census, local lists) with the Annex A sample beside
     its returns in the same extract folder, built for Q1 2023/24."""
     from conftest import build_without_prefect
-    from scorecard_demo import write_demo_landing
+    from scorecard_demo import landing_cache
     from scorecard_demo.model import DEMO_EXTRACT_DATE
 
     root = tmp_path_factory.mktemp("annex_a_beside")
     landing = root / "landing"
-    write_demo_landing(landing, "916")
+    landing_cache.demo_landing(landing, "916")
     shutil.copyfile(SAMPLE, landing / "social_care" / DEMO_EXTRACT_DATE.isoformat() / "annex_a.xlsx")
     warehouse = root / "scorecard.duckdb"
     build_without_prefect(landing, warehouse, dt.date(2023, 6, 30))

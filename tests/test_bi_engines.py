@@ -23,7 +23,7 @@ import duckdb
 import pytest
 
 from conftest import run_without_prefect
-from scorecard_demo import write_demo_landing
+from scorecard_demo import landing_cache
 from scorecard.publish.publication import (PUBLISHED_STORAGE_NUMBER, parquet_dir, published_path_for,
                                storage_number)
 from test_publication import Q1, small_landing
@@ -81,7 +81,7 @@ def demo_published(tmp_path_factory) -> Path:
     """The demo council published in two runs (Mar-23, then Jun-23 with a backfill), so the
     file is a republication: the previous publication's tables copied into a new file."""
     root = tmp_path_factory.mktemp("engines")
-    write_demo_landing(root / "landing", COUNCIL)
+    landing_cache.demo_landing(root / "landing", COUNCIL)
     warehouse = root / "warehouse" / "scorecard.duckdb"
     run_without_prefect(root / "landing", warehouse, dt.date(2023, 3, 31))
     run_without_prefect(root / "landing", warehouse, dt.date(2023, 6, 30), dt.date(2022, 12, 31))

@@ -28,7 +28,7 @@ from openpyxl import load_workbook
 
 from conftest import run_without_prefect
 from scorecard import config
-from scorecard_demo import write_demo_landing
+from scorecard_demo import landing_cache
 from scorecard.errors import ScorecardError
 from scorecard.report import (
     html_screenshot,
@@ -59,7 +59,7 @@ def catalogue() -> list[dict]:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("committee")
-    write_demo_landing(root / "landing", COUNCIL)
+    landing_cache.demo_landing(root / "landing", COUNCIL)
     run_without_prefect(root / "landing", root / "warehouse" / "scorecard.duckdb", PERIOD_END,
                         PUBLISH_FROM)
     path = root / "warehouse" / "scorecard_published.duckdb"

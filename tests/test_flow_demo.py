@@ -21,7 +21,7 @@ from conftest import SEED_PERIODS, published_dump
 from helpers.independent_csc import compute_csc
 from helpers.independent_gm import compute_gm
 from scorecard.config import DEMO_COUNCIL_CODE
-from scorecard_demo import write_demo_landing
+from scorecard_demo import landing_cache
 from scorecard.errors import ContractError
 
 pytestmark = pytest.mark.flow
@@ -48,7 +48,7 @@ def demo(prefect_harness, tmp_path_factory):
 
     root = tmp_path_factory.mktemp("demo")
     landing, warehouse = root / "landing", root / "scorecard.duckdb"
-    write_demo_landing(landing, DEMO_COUNCIL_CODE)
+    landing_cache.demo_landing(landing, DEMO_COUNCIL_CODE)
     result = quarterly_scorecard(period_end=D(2023, 6, 30), landing=str(landing),
                                  warehouse=str(warehouse), publish_from=D(2022, 6, 30),
                                  demo_key=True)

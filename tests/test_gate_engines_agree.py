@@ -23,7 +23,7 @@ import pytest
 
 from conftest import SHARED, build_without_prefect
 from scorecard.config import EXPECTATIONS_DIR
-from scorecard_demo import write_demo_landing
+from scorecard_demo import landing_cache
 from scorecard_demo.model import DEMO_EXTRACT_DATE
 from scorecard.gate.quality import CheckResult, load_suites, run_suites
 
@@ -40,7 +40,7 @@ ODD_DOUBLES = ["'nan'::DOUBLE", "-1.5", "1e12", "100.5"]
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("engines_agree")
-    write_demo_landing(root / "landing", "916")
+    landing_cache.demo_landing(root / "landing", "916")
     # Ofsted's public Annex A sample beside the demo's returns, so its suites meet rows too
     shutil.copyfile(SHARED / "external" / "liia-annex-a" / "Annex_A.xlsx",
                     root / "landing" / "social_care" / DEMO_EXTRACT_DATE.isoformat() / "annex_a.xlsx")

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from scorecard.ingest import load
-from scorecard_demo import write_demo_landing
+from scorecard_demo import landing_cache
 from scorecard.errors import ContractError
 from scorecard.ingest.landing import find_extracts
 from scorecard.ingest.sources import CONTRACTS, social_care
@@ -23,7 +23,7 @@ PERIOD_END = dt.date(2023, 6, 30)
 @pytest.fixture(scope="module")
 def demo_landing(tmp_path_factory):
     root = tmp_path_factory.mktemp("landing")
-    write_demo_landing(root, "916")
+    landing_cache.demo_landing(root, "916")
     return root
 
 

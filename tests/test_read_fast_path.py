@@ -11,7 +11,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from scorecard.ingest import read
-from scorecard_demo import write_demo_landing
+from scorecard_demo import landing_cache
 from scorecard.ingest.sources import CONTRACTS, hr_sap
 
 CSV_CONTRACTS = [c for c in CONTRACTS if c.file_format == "csv"]
@@ -36,7 +36,7 @@ def _both_readers(path, contract, monkeypatch):
 @pytest.fixture(scope="module")
 def demo_landing(tmp_path_factory):
     root = tmp_path_factory.mktemp("landing")
-    write_demo_landing(root, "916")
+    landing_cache.demo_landing(root, "916")
     return root
 
 

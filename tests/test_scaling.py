@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from flows.per_council import dask_task_runner, per_council_validation, validate_council
-from scorecard_demo import write_demo_landing
+from scorecard_demo import landing_cache
 
 pytestmark = pytest.mark.slow  # several councils built end to end: CI runs it (make test-slow)
 
@@ -24,7 +24,7 @@ def council_landings(tmp_path_factory) -> list[str]:
     root = tmp_path_factory.mktemp("councils")
     landings = []
     for code in COUNCILS:
-        write_demo_landing(root / code, code)
+        landing_cache.demo_landing(root / code, code)
         landings.append(str(root / code))
     return landings
 

@@ -33,7 +33,7 @@ import duckdb
 import pytest
 
 from helpers.csc_landing import _write, child, dfe_date, episode
-from scorecard_demo import write_demo_landing
+from scorecard_demo import landing_cache
 from scorecard_demo.model import DEMO_EXTRACT_DATE
 from scorecard.ingest.sources import social_care
 
@@ -156,7 +156,7 @@ def published(prefect_harness, tmp_path_factory):
 
     root = tmp_path_factory.mktemp("second_council")
     landing = root / "landing"
-    write_demo_landing(landing, "916")
+    landing_cache.demo_landing(landing, "916")
     # the demo council's social care moves into its own folder beside the second council's
     extract = landing / "social_care" / DEMO_EXTRACT_DATE.isoformat()
     demo_folder = extract / "916"

@@ -117,9 +117,9 @@ def _import_flow() -> None:
 
 
 def _write_demo_landing(landing: Path) -> list[Path]:
-    from scorecard_demo import write_demo_landing
+    from scorecard_demo.landing_cache import demo_landing
 
-    return write_demo_landing(landing, config.DEMO_COUNCIL_CODE)
+    return demo_landing(landing, config.DEMO_COUNCIL_CODE)
 
 
 def _send_pending_logs() -> None:
