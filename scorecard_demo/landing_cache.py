@@ -68,7 +68,7 @@ def _generate(out_dir: Path, council_code: str) -> list[Path]:
 def _fill(folder: Path, council_code: str) -> None:
     """Generate the council's files into a new folder beside `folder`, then give it that name
     (a rename: another process sees the whole folder or none). If another process got there
-    first, its folder is kept and ours removed."""
+    first, its folder is kept and ours removed. The council's folders for other keys go."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
@@ -82,6 +82,10 @@ def _fill(folder: Path, council_code: str) -> None:
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    # the council's folders of earlier generators: never read again, 27 MB each
+    for old in folder.parent.glob(f"{council_code}-*"):
+        if old != folder:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def cached_files(council_code: str, root: Path | None = None) -> tuple[Path, list[str]] | None:

@@ -88,6 +88,20 @@ def test_a_damaged_copy_is_generated_again(tmp_path: Path, monkeypatch, damage: 
     assert [p.name for p in written] == ["b.csv", "a.json"]
 
 
+def test_a_new_generator_replaces_the_councils_old_folder(tmp_path: Path, monkeypatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(landing_cache, "_generate", _fake_generator(calls))
+    cache = tmp_path / "cache"
+    landing_cache.demo_landing(tmp_path / "x", "202", root=cache)
+    landing_cache.demo_landing(tmp_path / "z", "203", root=cache)
+    (other_council,) = [p.name for p in cache.iterdir() if p.name.startswith("203-")]
+    monkeypatch.setattr(landing_cache, "cache_key", lambda code: "f" * 64)  # the code changed
+    landing_cache.demo_landing(tmp_path / "y", "202", root=cache)
+    assert calls == ["202", "203", "202"]
+    assert sorted(p.name for p in cache.iterdir()) == [f"202-{'f' * 24}", other_council]
+    assert _tree(tmp_path / "y") == _tree(tmp_path / "x")
+
+
 def test_the_key_follows_the_generators_code_and_libraries(tmp_path: Path, monkeypatch) -> None:
     package = Path(scorecard_demo.__file__).parent
     copy = tmp_path / "scorecard_demo"
