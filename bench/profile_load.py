@@ -128,7 +128,7 @@ def checks_alone(extracts: list[landing.ExtractFile]) -> None:
             files[timed.table] += 1
     wall, total_cpu = time.perf_counter() - wall_start, time.process_time() - cpu_start
     print(f"\n1. Checks alone, one file after another: {wall:.2f} s, {total_cpu:.2f} CPU-s, "
-          f"{sum(files.values())} files ({len(extracts)} tables' files)")
+          f"{sum(files.values())} files read or found absent ({len(extracts)} tables' files)")
     print(f"{'table':<48} {'files':>5} {'rows in':>10} {'quar.':>6} "
           + " ".join(f"{s[:10]:>10}" for s in STEPS) + f" {'CPU-s':>7} {'share':>6}")
     for table, seconds in cpu.most_common():
@@ -180,7 +180,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("landing", type=Path, help="a landing zone (a bench --keep's landing_N)")
     parser.add_argument("--period-end", type=dt.date.fromisoformat, default=PERIOD_END)
+    parser.add_argument("--readers", type=int, default=load.READERS,
+                        help=f"reader threads of the second pass (the pipeline's: {load.READERS})")
+    parser.add_argument("--only-load", action="store_true", help="the second pass alone")
     args = parser.parse_args()
+    load.READERS = args.readers
 
     extracts = landing.find_extracts(args.landing, args.period_end)
     files = {e.path for e in extracts if e.present}  # a census file holds five tables
@@ -190,8 +194,9 @@ def main() -> None:
     load.check_files(list({e.contract.file_format: e for e in extracts if e.present}.values()),
                      "warm-up")
     cin_xml.clear_cache()  # a census is parsed once for its five tables: in each pass, not before
-    checks_alone(extracts)
-    cin_xml.clear_cache()
+    if not args.only_load:
+        checks_alone(extracts)
+        cin_xml.clear_cache()
     with tempfile.TemporaryDirectory(prefix="profile-load-") as tmp:
         load_as_run(extracts, Path(tmp) / "scorecard.duckdb")
 

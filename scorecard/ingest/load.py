@@ -13,7 +13,7 @@ import json
 import os
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
 import duckdb
@@ -29,7 +29,8 @@ READERS = max(1, min(4, os.cpu_count() or 1))  # files read ahead of the writer 
 # Beyond READERS + 1 files, more are read ahead while the files waiting for the writer are small:
 # at most this many bytes on disk (their checked rows are a few times that in memory).
 READ_AHEAD_BYTES = 64 * 2**20
-COMMIT_ROWS = 1_000_000  # rows written between commits (load_all)
+TABLE_ROWS = 1_000_000  # a raw table's waiting rows written in one insert once this many wait
+PENDING_ROWS = 3_000_000  # rows waiting in all beyond which the table with the most is written
 
 
 @dataclass(frozen=True)
@@ -210,62 +211,118 @@ def check_file(extract: ExtractFile, run_id: str) -> CheckedFile:
                        checked.rows_in, checked.rows_quarantined)
 
 
+def _insert_raw(con: duckdb.DuckDBPyConnection, contract: Contract, rows: pl.DataFrame,
+                held: set[str]) -> set[str]:
+    """Append checked rows to the raw table, whose columns are `held` (none: the table is made
+    from the rows' columns; a column it lacks is added), and return its columns after."""
+    con.register("_incoming", rows.to_arrow())
+    try:
+        if not held:
+            con.execute(f"CREATE TABLE {contract.raw_table} AS FROM _incoming LIMIT 0")
+            held = set(rows.columns)
+        for column in (c for c in rows.columns if c not in held):  # extra columns are kept
+            con.execute(f'ALTER TABLE {contract.raw_table} ADD COLUMN "{column}" VARCHAR')
+        con.execute(f"INSERT INTO {contract.raw_table} BY NAME FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+    return held | set(rows.columns)
+
+
+def _insert_quarantined(con: duckdb.DuckDBPyConnection, records: pl.DataFrame) -> None:
+    if records.height:
+        con.register("_quarantined", records.to_arrow())
+        try:
+            con.execute("INSERT INTO quarantine.rows SELECT * FROM _quarantined")
+        finally:
+            con.unregister("_quarantined")
+
+
+def _load_record(checked: CheckedFile) -> tuple:
+    """The file's meta.loads row (in `_LOADS_SCHEMA`'s order), loaded now."""
+    extract, contract = checked.extract, checked.extract.contract
+    return (checked.load_id, checked.run_id, contract.source, contract.table, str(extract.path),
+            extract.extract_date, extract.sha256, checked.rows_in, checked.loaded.height,
+            checked.rows_quarantined, True, dt.datetime.now(dt.timezone.utc),
+            *_map_lineage(extract))
+
+
+def _result(checked: CheckedFile) -> LoadResult:
+    return LoadResult(checked.load_id, checked.extract.contract.raw_table,
+                      str(checked.extract.path), checked.rows_in, checked.loaded.height,
+                      checked.rows_quarantined)
+
+
 @dataclass
-class Written:
-    """What a batch of `write_checked` calls share in one transaction: each raw table's columns
-    as last written (asking the catalogue per file cost 1.6 ms) and the meta.loads rows not yet
-    inserted (one insert per commit instead of one per file). `flush` before committing."""
+class Waiting:
+    """Checked files waiting to be written, by raw table (`load_all`). A table's waiting files
+    are written together, in one insert, with their quarantine and meta.loads rows: when
+    TABLE_ROWS of its rows wait, or, when PENDING_ROWS wait in all, the table with the most.
 
-    columns: dict[str, set[str]]
-    loads: list[tuple]
+    Why: DuckDB writes the row groups of a large insert to the file as it inserts, in
+    parallel, while many small inserts across thirty tables were written at COMMIT, on one
+    thread: at 150 councils COMMIT was a third of the load (47 s of 141 s,
+    bench/profile_load.py)."""
 
-    def flush(self, con: duckdb.DuckDBPyConnection) -> None:
-        insert_loads(con, self.loads)
-        self.loads.clear()
+    files: dict[str, list[CheckedFile]] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    columns: dict[str, set[str]] = field(default_factory=dict)  # each raw table's, as written
+
+    def add(self, checked: CheckedFile) -> None:
+        table = checked.extract.contract.raw_table
+        self.files.setdefault(table, []).append(checked)
+        self.rows[table] = (self.rows.get(table, 0) + checked.loaded.height
+                            + checked.quarantined.height)
+
+    def due(self) -> str | None:
+        """The table whose files are to be written now, if any."""
+        if not self.rows:
+            return None
+        table = max(self.rows, key=self.rows.__getitem__)
+        if self.rows[table] >= TABLE_ROWS or sum(self.rows.values()) >= PENDING_ROWS:
+            return table
+        return None
+
+    def write(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        """Write a table's waiting files (their old rows already removed by `plan_table`)."""
+        files = self.files.pop(table)
+        del self.rows[table]
+        contract = files[0].extract.contract
+        held = self.columns.get(table)
+        if held is None:
+            held = _raw_columns(con, contract)
+        rows = pl.concat([f.loaded for f in files], how="diagonal_relaxed")
+        self.columns[table] = _insert_raw(con, contract, rows, held)
+        _insert_quarantined(con, pl.concat([f.quarantined for f in files]))
+        insert_loads(con, [_load_record(f) for f in files])
+
+    def write_all(self, con: duckdb.DuckDBPyConnection) -> None:
+        for table in list(self.files):
+            self.write(con, table)
 
 
 def write_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile,
-                  planned: bool = False, batch: Written | None = None) -> LoadResult:
+                  planned: bool = False, batch: Waiting | None = None) -> LoadResult:
     """Put a checked file's rows in the raw table (in place of any it held from the same path)
     and its bad rows in quarantine, and record the load. The caller owns the transaction.
     `planned`: `plan_table` has already removed the file's old rows (saves a scan of the raw
-    table per file, which at 150 councils' files per table added up to minutes). `batch`: the
-    load's record goes there, to insert with the batch's others before the commit."""
-    extract, contract, loaded = checked.extract, checked.extract.contract, checked.loaded
-    con.register("_incoming", loaded.to_arrow())
-    try:
-        held = batch.columns.get(contract.raw_table) if batch is not None else None
-        if held is None:
-            held = _raw_columns(con, contract)
-        if not held:
-            con.execute(f"CREATE TABLE {contract.raw_table} AS FROM _incoming LIMIT 0")
-            held = set(loaded.columns)
+    table per file, which at 150 councils' files per table added up to minutes). `batch` (only
+    when planned): the file waits there to be written with its table's others."""
+    if batch is not None:
         if not planned:
-            con.execute(f"DELETE FROM {contract.raw_table} WHERE _source_file = ?", [str(extract.path)])
-        for column in (c for c in loaded.columns if c not in held):  # extra columns are kept
-            con.execute(f'ALTER TABLE {contract.raw_table} ADD COLUMN "{column}" VARCHAR')
-        con.execute(f"INSERT INTO {contract.raw_table} BY NAME FROM _incoming")
-        if batch is not None:
-            batch.columns[contract.raw_table] = held | set(loaded.columns)
-    finally:
-        con.unregister("_incoming")
+            raise ValueError("a file waits in a batch only when its old rows are already removed")
+        batch.add(checked)
+        return _result(checked)
+    contract, path = checked.extract.contract, str(checked.extract.path)
+    held = _raw_columns(con, contract)
+    if held and not planned:
+        con.execute(f"DELETE FROM {contract.raw_table} WHERE _source_file = ?", [path])
+    _insert_raw(con, contract, checked.loaded, held)
     if not planned:
         con.execute("DELETE FROM quarantine.rows WHERE source = ? AND source_table = ? "
-                    "AND source_file = ?", [contract.source, contract.table, str(extract.path)])
-    if checked.quarantined.height:
-        con.register("_quarantined", checked.quarantined.to_arrow())
-        con.execute("INSERT INTO quarantine.rows SELECT * FROM _quarantined")
-        con.unregister("_quarantined")
-    record = (checked.load_id, checked.run_id, contract.source, contract.table, str(extract.path),
-              extract.extract_date, extract.sha256, checked.rows_in, loaded.height,
-              checked.rows_quarantined, True, dt.datetime.now(dt.timezone.utc),
-              *_map_lineage(extract))
-    if batch is not None:
-        batch.loads.append(record)
-    else:
-        insert_loads(con, [record])
-    return LoadResult(checked.load_id, contract.raw_table, str(extract.path), checked.rows_in,
-                      loaded.height, checked.rows_quarantined)
+                    "AND source_file = ?", [contract.source, contract.table, path])
+    _insert_quarantined(con, checked.quarantined)
+    insert_loads(con, [_load_record(checked)])
+    return _result(checked)
 
 
 def load_extract(con: duckdb.DuckDBPyConnection, extract: ExtractFile, run_id: str) -> LoadResult:
@@ -328,11 +385,12 @@ def _read_ahead(extracts: list[ExtractFile], run_id: str) -> Iterator[CheckedFil
 
 def load_all(con: duckdb.DuckDBPyConnection, extracts: list[ExtractFile], run_id: str) -> list[LoadResult]:
     """Load a run's extract files. A file's raw rows, quarantine rows and meta.loads row are
-    committed together, so after a failure meta.loads still says which files raw holds; files
-    are committed in batches of about COMMIT_ROWS rows, because DuckDB keeps a transaction's
-    new rows in memory until it commits (a national load in one transaction peaked near 8 GB).
-    Files are written in the order given (a council's files together, so its CIN census is
-    parsed once for its five tables); unchanged files are not read again."""
+    committed together, so after a failure meta.loads still says which files raw holds. A
+    table's files are written and committed together once enough of its rows wait (`Waiting`):
+    a national load in one transaction peaked near 8 GB, as DuckDB keeps a transaction's small
+    inserts in memory until it commits. Files are read in the order given (a council's files
+    together, so its CIN census is parsed once for its five tables) and each table's rows stay
+    in that order; unchanged files are not read again."""
     by_table: dict[Contract, list[ExtractFile]] = {}
     for extract in extracts:
         by_table.setdefault(extract.contract, []).append(extract)
@@ -343,16 +401,14 @@ def load_all(con: duckdb.DuckDBPyConnection, extracts: list[ExtractFile], run_id
                  if str(e.path) in kept[e.contract]}
         reused = dict(zip(found, record_reuse(con, list(found.values()), run_id)))
         to_read = [i for i in range(len(extracts)) if i not in reused]
-        written, pending, batch = {}, 0, Written({}, [])
+        written, waiting = {}, Waiting()
         for i, checked in zip(to_read, _read_ahead([extracts[i] for i in to_read], run_id)):
-            written[i] = write_checked(con, checked, planned=True, batch=batch)
-            pending += checked.loaded.height + checked.quarantined.height
-            if pending >= COMMIT_ROWS:
-                batch.flush(con)
+            written[i] = write_checked(con, checked, planned=True, batch=waiting)
+            while (table := waiting.due()) is not None:
+                waiting.write(con, table)
                 con.execute("COMMIT")
                 con.execute("BEGIN")
-                pending = 0
-        batch.flush(con)
+        waiting.write_all(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
