@@ -1,9 +1,9 @@
 """Load extract files into `raw` (as received, with lineage) and bad rows into `quarantine`.
 
-Reading and checking a file (`check_file`) needs no database, so while one file is written the
-next ones are read on worker threads (polars' reader and expressions run outside the GIL);
-writing stays on the one connection, in file order. (Worker processes were measured too: at 30
-and 150 councils no faster, as the single writer sets the pace - docs/performance.md.)
+Reading and checking a file (`check_file`) needs no database, so files are read on worker
+threads (polars' reader and expressions run outside the GIL) while the one connection writes
+what they checked, a table's files together (`Waiting`), each table's rows in file order.
+(Worker processes were measured too, and were no faster on two cores: docs/performance.md.)
 """
 
 from __future__ import annotations
