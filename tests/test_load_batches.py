@@ -100,10 +100,10 @@ def test_tables_written_together_hold_what_one_file_at_a_time_holds(two_councils
     assert sorted(writes) == sorted({e.contract.raw_table for e in extracts})
 
 
-def _checked(table: str, rows: int) -> load.CheckedFile:
+def _checked(table: str, rows: int, text: str = "") -> load.CheckedFile:
     contract = next(c for c in CONTRACTS if c.raw_table == table)
     extract = load.ExtractFile(contract, Path(f"/landing/{table}.csv"), PERIOD_END, "sha", "916")
-    frame = pl.DataFrame({"_row_number": list(range(rows))})
+    frame = pl.DataFrame({"_row_number": list(range(rows)), "comment": [text] * rows})
     return load.CheckedFile(extract, "run1", "run1:x", frame, frame.clear(), rows, 0)
 
 
@@ -158,3 +158,17 @@ def test_a_failed_load_leaves_meta_loads_naming_exactly_what_raw_holds(two_counc
     assert held >= 3  # some tables were committed before the failure
     assert str(broken.path) not in {r[0] for r in con.execute(
         "SELECT source_file FROM meta.loads").fetchall()}
+
+
+def test_wide_rows_are_written_before_their_bytes_pile_up(monkeypatch):
+    """Few rows, but long ones (free-text fields): the bytes waiting bound them too."""
+    monkeypatch.setattr(load, "TABLE_ROWS", 1_000)
+    monkeypatch.setattr(load, "PENDING_ROWS", 1_000)
+    monkeypatch.setattr(load, "PENDING_BYTES", 2_000_000)
+    contacts, reviews = social_care.CONTACTS.raw_table, social_care.REVIEWS.raw_table
+    waiting = load.Waiting()
+    waiting.add(_checked(contacts, 3, "x" * 300_000))  # 900 kB of text in 3 rows
+    waiting.add(_checked(reviews, 2, "y" * 300_000))  # 600 kB in 2
+    assert waiting.due() is None  # 1.5 MB of 2 MB, 5 rows of 1,000
+    waiting.add(_checked(reviews, 2, "z" * 300_000))
+    assert waiting.due() == reviews  # 2.1 MB: the table with the most rows (4 against 3)

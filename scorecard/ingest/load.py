@@ -31,6 +31,9 @@ READERS = max(1, min(4, os.cpu_count() or 1))  # files read ahead of the writer 
 READ_AHEAD_BYTES = 64 * 2**20
 TABLE_ROWS = 1_000_000  # a raw table's waiting rows written in one insert once this many wait
 PENDING_ROWS = 3_000_000  # rows waiting in all beyond which the table with the most is written
+# ... or bytes (polars' estimate): the demo's rows take ~50 bytes, so this binds only for wide
+# rows (long free-text fields), which would otherwise wait unbounded in memory
+PENDING_BYTES = 512 * 2**20
 
 
 @dataclass(frozen=True)
@@ -256,7 +259,8 @@ def _result(checked: CheckedFile) -> LoadResult:
 class Waiting:
     """Checked files waiting to be written, by raw table (`load_all`). A table's waiting files
     are written together, in one insert, with their quarantine and meta.loads rows: when
-    TABLE_ROWS of its rows wait, or, when PENDING_ROWS wait in all, the table with the most.
+    TABLE_ROWS of its rows wait, or, when PENDING_ROWS or PENDING_BYTES wait in all, the table
+    with the most rows.
 
     Why: DuckDB writes the row groups of a large insert to the file as it inserts, in
     parallel, while many small inserts across thirty tables were written at COMMIT, on one
@@ -265,6 +269,7 @@ class Waiting:
 
     files: dict[str, list[CheckedFile]] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
+    size: dict[str, int] = field(default_factory=dict)  # bytes, as polars estimates them
     columns: dict[str, set[str]] = field(default_factory=dict)  # each raw table's, as written
 
     def add(self, checked: CheckedFile) -> None:
@@ -272,20 +277,23 @@ class Waiting:
         self.files.setdefault(table, []).append(checked)
         self.rows[table] = (self.rows.get(table, 0) + checked.loaded.height
                             + checked.quarantined.height)
+        self.size[table] = (self.size.get(table, 0) + checked.loaded.estimated_size()
+                            + checked.quarantined.estimated_size())
 
     def due(self) -> str | None:
         """The table whose files are to be written now, if any."""
         if not self.rows:
             return None
         table = max(self.rows, key=self.rows.__getitem__)
-        if self.rows[table] >= TABLE_ROWS or sum(self.rows.values()) >= PENDING_ROWS:
+        if (self.rows[table] >= TABLE_ROWS or sum(self.rows.values()) >= PENDING_ROWS
+                or sum(self.size.values()) >= PENDING_BYTES):
             return table
         return None
 
     def write(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
         """Write a table's waiting files (their old rows already removed by `plan_table`)."""
         files = self.files.pop(table)
-        del self.rows[table]
+        del self.rows[table], self.size[table]
         contract = files[0].extract.contract
         held = self.columns.get(table)
         if held is None:
