@@ -172,3 +172,15 @@ def test_wide_rows_are_written_before_their_bytes_pile_up(monkeypatch):
     assert waiting.due() is None  # 1.5 MB of 2 MB, 5 rows of 1,000
     waiting.add(_checked(reviews, 2, "z" * 300_000))
     assert waiting.due() == reviews  # 2.1 MB: the table with the most rows (4 against 3)
+
+
+def test_a_table_is_due_as_soon_as_its_last_file_is_in(monkeypatch):
+    """Its writing then overlaps the reading of the other tables' files."""
+    monkeypatch.setattr(load, "TABLE_ROWS", 1_000)
+    monkeypatch.setattr(load, "PENDING_ROWS", 1_000)
+    contacts, reviews = social_care.CONTACTS.raw_table, social_care.REVIEWS.raw_table
+    waiting = load.Waiting(to_come={contacts: 2, reviews: 1})
+    waiting.add(_checked(contacts, 5))
+    assert waiting.due() is None  # one contacts file still to come
+    waiting.add(_checked(contacts, 5))
+    assert waiting.due() == contacts  # 10 rows of 1,000, but nothing more will come

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -258,9 +258,10 @@ def _result(checked: CheckedFile) -> LoadResult:
 @dataclass
 class Waiting:
     """Checked files waiting to be written, by raw table (`load_all`). A table's waiting files
-    are written together, in one insert, with their quarantine and meta.loads rows: when
-    TABLE_ROWS of its rows wait, or, when PENDING_ROWS or PENDING_BYTES wait in all, the table
-    with the most rows.
+    are written together, in one insert, with their quarantine and meta.loads rows: as soon as
+    the last of them is in (`to_come`, so that writing overlaps the reading of other tables'
+    files), when TABLE_ROWS of its rows wait, or, when PENDING_ROWS or PENDING_BYTES wait in
+    all, the table with the most rows.
 
     Why: DuckDB writes the row groups of a large insert to the file as it inserts, in
     parallel, while many small inserts across thirty tables were written at COMMIT, on one
@@ -270,11 +271,14 @@ class Waiting:
     files: dict[str, list[CheckedFile]] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
     size: dict[str, int] = field(default_factory=dict)  # bytes, as polars estimates them
+    to_come: dict[str, int] = field(default_factory=dict)  # files of each table not yet added
     columns: dict[str, set[str]] = field(default_factory=dict)  # each raw table's, as written
 
     def add(self, checked: CheckedFile) -> None:
         table = checked.extract.contract.raw_table
         self.files.setdefault(table, []).append(checked)
+        if table in self.to_come:
+            self.to_come[table] -= 1
         self.rows[table] = (self.rows.get(table, 0) + checked.loaded.height
                             + checked.quarantined.height)
         self.size[table] = (self.size.get(table, 0) + checked.loaded.estimated_size()
@@ -284,6 +288,9 @@ class Waiting:
         """The table whose files are to be written now, if any."""
         if not self.rows:
             return None
+        complete = next((t for t in self.rows if self.to_come.get(t) == 0), None)
+        if complete is not None:
+            return complete
         table = max(self.rows, key=self.rows.__getitem__)
         if (self.rows[table] >= TABLE_ROWS or sum(self.rows.values()) >= PENDING_ROWS
                 or sum(self.size.values()) >= PENDING_BYTES):
@@ -409,7 +416,8 @@ def load_all(con: duckdb.DuckDBPyConnection, extracts: list[ExtractFile], run_id
                  if str(e.path) in kept[e.contract]}
         reused = dict(zip(found, record_reuse(con, list(found.values()), run_id)))
         to_read = [i for i in range(len(extracts)) if i not in reused]
-        written, waiting = {}, Waiting()
+        written = {}
+        waiting = Waiting(to_come=dict(Counter(extracts[i].contract.raw_table for i in to_read)))
         for i, checked in zip(to_read, _read_ahead([extracts[i] for i in to_read], run_id)):
             written[i] = write_checked(con, checked, planned=True, batch=waiting)
             while (table := waiting.due()) is not None:
