@@ -90,7 +90,7 @@ def test_tables_written_together_hold_what_one_file_at_a_time_holds(two_councils
     assert writes.count("raw.social_care__reviews") >= 2
     assert len(writes) < len(extracts)  # and yet fewer writes than files
 
-    monkeypatch.setattr(load, "TABLE_ROWS", 10**9)  # nothing due: every table written at the end
+    monkeypatch.setattr(load, "TABLE_ROWS", 10**9)  # no limit reached: each table written once
     monkeypatch.setattr(load, "PENDING_ROWS", 10**9)
     writes.clear()
     con = duckdb.connect()
