@@ -136,7 +136,7 @@ def plan_table(con: duckdb.DuckDBPyConnection, contract: Contract,
     are (same path, same SHA-256 as when loaded, or absent then and now), and return those files
     with their counts.
 
-    A file that changed, or that the table never held, is loaded afresh (`write_checked`); a
+    A file that changed, or that the table never held, is loaded afresh (`Waiting.write`); a
     file the table holds but this run does not read (a council that stopped sending, an older
     extract folder) has its rows removed. With nothing to keep the table is dropped, so a
     column a source stopped sending does not linger.
@@ -315,26 +315,17 @@ class Waiting:
             self.write(con, table)
 
 
-def write_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile,
-                  planned: bool = False, batch: Waiting | None = None) -> LoadResult:
-    """Put a checked file's rows in the raw table (in place of any it held from the same path)
-    and its bad rows in quarantine, and record the load. The caller owns the transaction.
-    `planned`: `plan_table` has already removed the file's old rows (saves a scan of the raw
-    table per file, which at 150 councils' files per table added up to minutes). `batch` (only
-    when planned): the file waits there to be written with its table's others."""
-    if batch is not None:
-        if not planned:
-            raise ValueError("a file waits in a batch only when its old rows are already removed")
-        batch.add(checked)
-        return _result(checked)
+def write_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile) -> LoadResult:
+    """Put one checked file's rows in the raw table (in place of any it held from the same
+    path) and its bad rows in quarantine, and record the load. The caller owns the transaction.
+    (`load_all` writes a table's files together instead: `Waiting`.)"""
     contract, path = checked.extract.contract, str(checked.extract.path)
     held = _raw_columns(con, contract)
-    if held and not planned:
+    if held:
         con.execute(f"DELETE FROM {contract.raw_table} WHERE _source_file = ?", [path])
     _insert_raw(con, contract, checked.loaded, held)
-    if not planned:
-        con.execute("DELETE FROM quarantine.rows WHERE source = ? AND source_table = ? "
-                    "AND source_file = ?", [contract.source, contract.table, path])
+    con.execute("DELETE FROM quarantine.rows WHERE source = ? AND source_table = ? "
+                "AND source_file = ?", [contract.source, contract.table, path])
     _insert_quarantined(con, checked.quarantined)
     insert_loads(con, [_load_record(checked)])
     return _result(checked)
@@ -419,7 +410,8 @@ def load_all(con: duckdb.DuckDBPyConnection, extracts: list[ExtractFile], run_id
         written = {}
         waiting = Waiting(to_come=dict(Counter(extracts[i].contract.raw_table for i in to_read)))
         for i, checked in zip(to_read, _read_ahead([extracts[i] for i in to_read], run_id)):
-            written[i] = write_checked(con, checked, planned=True, batch=waiting)
+            waiting.add(checked)  # its old rows were removed by plan_table
+            written[i] = _result(checked)
             while (table := waiting.due()) is not None:
                 waiting.write(con, table)
                 con.execute("COMMIT")
